@@ -1,0 +1,62 @@
+/**
+ * Two projects: `unit` (pure logic, simulators) and `integration` (a real Strapi, real Redis, simulators).
+ * The unified/remark ecosystem ships ESM only; Jest's CommonJS runtime needs those packages transformed,
+ * so every installed package that declares "type": "module" is handed to babel-jest.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+function esmPackages() {
+  const names = new Set();
+  const scan = (dir, depth) => {
+    if (depth > 4 || !fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir)) {
+      if (entry.startsWith('.')) continue;
+      const dirs = entry.startsWith('@') ? fs.readdirSync(path.join(dir, entry)).map((d) => `${entry}/${d}`) : [entry];
+      for (const name of dirs) {
+        const pkgDir = path.join(dir, name);
+        try {
+          const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+          if (pkg.type === 'module') names.add(name);
+        } catch {
+          /* not a package */
+        }
+        // Nested copies (e.g. parse5/node_modules/entities) can be ESM while the hoisted one is not.
+        scan(path.join(pkgDir, 'node_modules'), depth + 1);
+      }
+    }
+  };
+  scan(path.join(__dirname, 'node_modules'), 0);
+  return [...names].map((n) => n.replace(/[.+]/g, '\\$&'));
+}
+
+const esm = esmPackages();
+const shared = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+    '^.+\\.m?js$': [
+      'babel-jest',
+      {
+        plugins: ['@babel/plugin-transform-export-namespace-from', '@babel/plugin-transform-modules-commonjs'],
+        babelrc: false,
+        configFile: false,
+      },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
+  modulePathIgnorePatterns: ['<rootDir>/playground/dist', '<rootDir>/dist'],
+};
+
+module.exports = {
+  // Integration tests boot Strapi (a few seconds) and wait on queues.
+  testTimeout: 60000,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+    },
+  ],
+};

@@ -1,0 +1,41 @@
+const path = require('path');
+
+/**
+ * The plugin is loaded from this repository (`resolve` = the plugin's folder, which holds package.json).
+ * Credentials and base URLs come from the CROSSPOST_* environment variables; `npm run demo` points them
+ * at the local platform simulators unless real credentials are set in playground/.env.
+ */
+module.exports = ({ env }) => ({
+  crosspost: {
+    enabled: true,
+    resolve: path.resolve(__dirname, '..', '..'),
+    config: {
+      contentTypes: {
+        'api::article.article': {
+          fields: {
+            title: 'title',
+            // Blocks body first; the Markdown one is used when the Blocks body is empty.
+            body: ['body', 'bodyMarkdown'],
+            description: 'description',
+            tags: { field: 'tags', format: 'relation', nameField: 'name' },
+            cover: 'cover',
+            slug: 'slug',
+          },
+          canonicalUrl: env('CROSSPOST_CANONICAL_URL', 'https://blog.example.com/posts/{slug}'),
+        },
+      },
+      queue: {
+        lockDurationMs: env.int('CROSSPOST_LOCK_MS', 30000),
+        stalledIntervalMs: env.int('CROSSPOST_STALLED_MS', 30000),
+      },
+      retry: {
+        maxAttempts: env.int('CROSSPOST_RETRY_ATTEMPTS', 5),
+        baseDelayMs: env.int('CROSSPOST_RETRY_BASE_MS', 2000),
+        maxDelayMs: env.int('CROSSPOST_RETRY_MAX_MS', 600000),
+      },
+      redis: { prefix: env('CROSSPOST_QUEUE_PREFIX', 'bull') },
+      reconciler: { intervalMs: env.int('CROSSPOST_RECONCILE_MS', 60000) },
+      http: { timeoutMs: env.int('CROSSPOST_HTTP_TIMEOUT_MS', 30000) },
+    },
+  },
+});

@@ -1,0 +1,181 @@
+/**
+ * The plugin config schema. Validation is synchronous (Strapi does not await config validators) and
+ * every error names the key and what is allowed, so a bad value stops startup with a message that
+ * says what to fix.
+ */
+import { z } from 'zod';
+
+export const PLATFORM_IDS = ['devto', 'hashnode', 'medium'] as const;
+export type PlatformId = (typeof PLATFORM_IDS)[number];
+
+const httpUrl = (what: string) =>
+  z
+    .string({ invalid_type_error: `${what} must be a string URL` })
+    .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), { message: `${what} must be an absolute http(s) URL` })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const booleanLike = (envName: string) =>
+  z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const s = v.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(s)) return true;
+    if (['false', '0', 'no', 'off'].includes(s)) return false;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be true or false (${envName}), got "${v}"` });
+    return z.NEVER;
+  });
+
+const positiveInt = (max = Number.MAX_SAFE_INTEGER) => z.number().int().min(0).max(max);
+
+const tagsMapping = z.union([
+  z.string().min(1).transform((field) => ({ field, format: 'auto' as const, nameField: 'name', separator: ',' })),
+  z
+    .object({
+      field: z.string().min(1),
+      format: z.enum(['auto', 'string', 'json', 'relation', 'component']).default('auto'),
+      nameField: z.string().min(1).default('name'),
+      separator: z.string().min(1).default(','),
+    })
+    .strict(),
+]);
+
+const fieldsSchema = z
+  .object({
+    title: z.string().min(1).default('title'),
+    /** One attribute, or several: the first non-empty one is used (e.g. Blocks body, then a Markdown one). */
+    body: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).default('body'),
+    bodyFormat: z.enum(['blocks', 'markdown', 'html']).optional(),
+    description: z.string().min(1).optional(),
+    tags: tagsMapping.optional(),
+    cover: z.string().min(1).optional(),
+    slug: z.string().min(1).optional(),
+  })
+  .strict();
+
+const contentTypeSchema = z
+  .object({
+    fields: fieldsSchema.default({}),
+    canonicalUrl: z
+      .string()
+      .refine((v) => /^https?:\/\//i.test(v), { message: 'must be an absolute http(s) URL template, e.g. https://blog.example.com/posts/{slug}' })
+      .optional(),
+    /** Platforms this content type goes to; default: every enabled platform. */
+    platforms: z.array(z.enum(PLATFORM_IDS)).optional(),
+  })
+  .strict();
+
+const rateLimit = z.object({ max: z.number().int().min(1), durationMs: z.number().int().min(1) }).strict();
+
+const devtoSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    apiKey: z.string().min(1).optional(),
+    baseUrl: httpUrl('platforms.devto.baseUrl'),
+    /** false = create as drafts on DEV. */
+    published: z.boolean().default(true),
+    organizationId: z.number().int().positive().optional(),
+    series: z.string().min(1).optional(),
+    /** DEV's documented limits (reference: 1 write/s per key, ~10 published creates and ~30 updates per 30 s). */
+    limits: z
+      .object({
+        writes: rateLimit.default({ max: 1, durationMs: 1000 }),
+        creates: rateLimit.default({ max: 9, durationMs: 30000 }),
+        updates: rateLimit.default({ max: 30, durationMs: 30000 }),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+const hashnodeSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    token: z.string().min(1).optional(),
+    publicationId: z
+      .string()
+      .regex(/^[0-9a-f]{24}$/i, 'must be the 24-character hex id of the Hashnode publication (CROSSPOST_HASHNODE_PUBLICATION_ID)')
+      .optional(),
+    baseUrl: httpUrl('platforms.hashnode.baseUrl'),
+    mode: z.enum(['publish', 'draft']).default('publish'),
+    limits: z.object({ mutations: rateLimit.default({ max: 500, durationMs: 60000 }) }).strict().default({}),
+  })
+  .strict();
+
+const mediumSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    token: z.string().min(1).optional(),
+    baseUrl: httpUrl('platforms.medium.baseUrl'),
+    publicationId: z.string().min(1).optional(),
+    publishStatus: z.enum(['public', 'draft', 'unlisted']).default('public'),
+    license: z
+      .enum(['all-rights-reserved', 'cc-40-by', 'cc-40-by-sa', 'cc-40-by-nd', 'cc-40-by-nc', 'cc-40-by-nc-nd', 'cc-40-by-nc-sa', 'cc-40-zero', 'public-domain'])
+      .default('all-rights-reserved'),
+    notifyFollowers: z.boolean().default(false),
+    limits: z.object({ posts: rateLimit.default({ max: 10, durationMs: 24 * 3600 * 1000 }) }).strict().default({}),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    redis: z
+      .object({
+        url: z.string().refine((v) => /^rediss?:\/\//i.test(v), { message: 'must be a redis:// or rediss:// URL (CROSSPOST_REDIS_URL)' }),
+        prefix: z.string().min(1).default('bull'),
+        connectTimeoutMs: positiveInt(600000).default(5000),
+      })
+      .strict(),
+    worker: booleanLike('CROSSPOST_WORKER'),
+    publicUrl: httpUrl('publicUrl (CROSSPOST_PUBLIC_URL)').optional(),
+    contentTypes: z.record(
+      z.string().regex(/^(api|plugin)::[\w-]+\.[\w-]+$/, 'content type keys must be UIDs like "api::article.article"'),
+      contentTypeSchema,
+    ),
+    platforms: z.object({ devto: devtoSchema, hashnode: hashnodeSchema, medium: mediumSchema }).strict(),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(100).default(5),
+        baseDelayMs: positiveInt().default(2000),
+        maxDelayMs: positiveInt().default(10 * 60 * 1000),
+      })
+      .strict()
+      .default({}),
+    queue: z
+      .object({
+        concurrency: z.number().int().min(1).max(50).default(1),
+        lockDurationMs: z.number().int().min(100).default(30000),
+        stalledIntervalMs: z.number().int().min(0).default(30000),
+        maxStalledCount: z.number().int().min(0).default(1),
+        keepCompleted: positiveInt().default(1000),
+        keepFailed: positiveInt().default(5000),
+      })
+      .strict()
+      .default({}),
+    http: z.object({ timeoutMs: z.number().int().min(100).default(30000) }).strict().default({}),
+    reconciler: z.object({ intervalMs: positiveInt().default(60000) }).strict().default({}),
+  })
+  .strict();
+
+export type CrosspostConfig = z.output<typeof configSchema>;
+export type ContentTypeConfig = z.output<typeof contentTypeSchema>;
+
+function describeIssue(issue: z.ZodIssue): string {
+  const key = issue.path.join('.') || '(root)';
+  if (issue.code === 'unrecognized_keys') {
+    return `"${key === '(root)' ? '' : key + '.'}${issue.keys.join('", "')}" is not a known option${key === '(root)' ? '' : ` of "${key}"`}`;
+  }
+  if (issue.code === 'invalid_enum_value') {
+    return `"${key}" must be one of ${issue.options.map((o) => `"${String(o)}"`).join(', ')} (got "${String(issue.received)}")`;
+  }
+  if (issue.code === 'invalid_type') {
+    return `"${key}" must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`} (got ${issue.received})`;
+  }
+  return `"${key}" ${issue.message}`;
+}
+
+/** Parses and normalises the config, or throws one Error listing every problem. */
+export function parseConfig(raw: unknown): CrosspostConfig {
+  const result = configSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  - ${describeIssue(i)}`);
+  throw new Error(`Invalid crosspost plugin config (config/plugins, key "crosspost"):\n${lines.join('\n')}`);
+}

@@ -1,0 +1,11 @@
+import publication from './publication/schema.json';
+import attempt from './attempt/schema.json';
+
+// Keys must equal each schema's info.singularName.
+export default {
+  publication: { schema: publication },
+  attempt: { schema: attempt },
+};
+
+export const PUBLICATION_UID = 'plugin::crosspost.publication' as const;
+export const ATTEMPT_UID = 'plugin::crosspost.attempt' as const;

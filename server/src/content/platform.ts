@@ -1,0 +1,206 @@
+/**
+ * Per-platform normalisation, applied by each connector just before its call. Pure functions that
+ * return the value to send plus warnings for the editor, so a rule the platform would enforce by
+ * rejecting the post (DEV's tag rules) or by silently ignoring data (Medium's tags) is visible
+ * before it happens.
+ */
+import type { List, ListItem, PhrasingContent, Root, RootContent, Table, TableCell } from 'mdast';
+import { visit } from 'unist-util-visit';
+import { parseGfm, printMarkdown } from './markdown';
+import { charLength, plainText, slugify, squash } from './text';
+
+export interface PlatformResult<T> {
+  value: T;
+  warnings: string[];
+}
+
+const DEVTO_MAX_TAGS = 4;
+const DEVTO_MAX_TAG_LENGTH = 30;
+const DEVTO_MAX_JOINED = 126;
+
+function quoteList(tags: string[]): string {
+  return tags.map((t) => `"${t}"`).join(', ');
+}
+
+/**
+ * DEV: tags must match `/\A[[:alnum:]]+\z/i` (Onigmo: letters, marks, decimal digits, any script),
+ * at most 30 characters, at most 4 tags, joined with ", " at most 126 characters. DEV lower-cases
+ * them itself; we do it first so that de-duplication sees what DEV will see.
+ *
+ * Tags longer than 30 characters are dropped with a warning, not truncated: DEV tags are shared
+ * topics that readers follow, and a cut-off tag ("kubernetesclusterautoscalingwi") would create a
+ * meaningless new topic nobody follows. The editor sees the warning and can pick a shorter tag.
+ */
+export function devtoTags(tags: string[]): PlatformResult<string[]> {
+  const warnings: string[] = [];
+  const out: string[] = [];
+  for (const tag of tags) {
+    const normalized = tag.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{M}\p{Nd}]+/gu, '');
+    if (!normalized) {
+      warnings.push(`DEV: tag "${tag}" has no letters or digits and was left out.`);
+      continue;
+    }
+    if (charLength(normalized) > DEVTO_MAX_TAG_LENGTH) {
+      warnings.push(`DEV: tag "${tag}" is longer than ${DEVTO_MAX_TAG_LENGTH} characters ("${normalized}") and was left out.`);
+      continue;
+    }
+    if (!out.includes(normalized)) out.push(normalized);
+  }
+  if (out.length > DEVTO_MAX_TAGS) {
+    warnings.push(`DEV accepts at most ${DEVTO_MAX_TAGS} tags: ${quoteList(out.slice(DEVTO_MAX_TAGS))} left out.`);
+    out.length = DEVTO_MAX_TAGS;
+  }
+  // Unreachable with 4 tags of ≤ 30 characters (4 × 30 + 3 × 2 = 126), kept in case limits change.
+  while (out.length > 0 && charLength(out.join(', ')) > DEVTO_MAX_JOINED) {
+    const dropped = out.pop() as string;
+    warnings.push(`DEV: tag "${dropped}" left out: the tags together exceed ${DEVTO_MAX_JOINED} characters.`);
+  }
+  return { value: out, warnings };
+}
+
+const MEDIUM_MAX_TAGS = 3;
+const MEDIUM_MAX_TAG_LENGTH = 25;
+
+/**
+ * Medium: "Only the first three will be used. Tags longer than 25 characters will be ignored."
+ * Long tags are skipped (not counted towards the three), so the next tag gets its place.
+ */
+export function mediumTags(tags: string[]): PlatformResult<string[]> {
+  const warnings: string[] = [];
+  const out: string[] = [];
+  const overflow: string[] = [];
+  for (const raw of tags) {
+    const tag = squash(raw);
+    if (!tag) continue;
+    if (charLength(tag) > MEDIUM_MAX_TAG_LENGTH) {
+      warnings.push(`Medium: tag "${tag}" is longer than ${MEDIUM_MAX_TAG_LENGTH} characters and was left out.`);
+    } else if (out.length < MEDIUM_MAX_TAGS) out.push(tag);
+    else overflow.push(tag);
+  }
+  if (overflow.length > 0) {
+    warnings.push(`Medium uses only the first ${MEDIUM_MAX_TAGS} tags: ${quoteList(overflow)} left out.`);
+  }
+  return { value: out, warnings };
+}
+
+const HASHNODE_MAX_TAGS = 15;
+
+export interface HashnodeTag {
+  slug: string;
+  name: string;
+}
+
+/** Hashnode: `{slug, name}` (unknown slugs create the tag under that name), at most 15. */
+export function hashnodeTags(tags: string[]): PlatformResult<HashnodeTag[]> {
+  const warnings: string[] = [];
+  const out: HashnodeTag[] = [];
+  for (const raw of tags) {
+    const name = squash(raw);
+    const slug = slugify(name);
+    if (!slug) {
+      if (name) warnings.push(`Hashnode: tag "${name}" has no letters or digits and was left out.`);
+      continue;
+    }
+    if (!out.some((t) => t.slug === slug)) out.push({ slug, name });
+  }
+  if (out.length > HASHNODE_MAX_TAGS) {
+    warnings.push(`Hashnode accepts at most ${HASHNODE_MAX_TAGS} tags: ${quoteList(out.slice(HASHNODE_MAX_TAGS).map((t) => t.name))} left out.`);
+    out.length = HASHNODE_MAX_TAGS;
+  }
+  return { value: out, warnings };
+}
+
+export interface PlatformMarkdownOptions {
+  /** `degrade` for platforms that do not render GFM tables (Medium). */
+  tables: 'keep' | 'degrade';
+  /** Prepended as an H1 (Medium does not render the post title). */
+  titleHeading?: string;
+}
+
+function cellHasText(cell: TableCell | undefined): cell is TableCell {
+  return Boolean(cell && (plainText(cell).trim() !== '' || cell.children.some((c) => c.type === 'image')));
+}
+
+/** `**Header:** value`, or just the value when the column has no header. */
+function pair(header: TableCell | undefined, cell: TableCell): PhrasingContent[] {
+  if (!cellHasText(header)) return structuredClone(cell.children);
+  const label: PhrasingContent = { type: 'strong', children: [...structuredClone(header.children), { type: 'text', value: ':' }] };
+  return [label, { type: 'text', value: ' ' }, ...structuredClone(cell.children)];
+}
+
+function item(children: PhrasingContent[], nested?: List): ListItem {
+  return { type: 'listItem', spread: false, children: [{ type: 'paragraph', children }, ...(nested ? [nested] : [])] };
+}
+
+/**
+ * A table as a list, for Medium, which shows Markdown tables as pipes and dashes. Each row is a
+ * list item led by its first cell, with the other cells as a nested list of `Header: value`.
+ * Chosen over a fenced text block because it keeps links and inline code in cells working, and
+ * reads on a phone, where a wide monospace table would need sideways scrolling.
+ */
+function tableAsList(table: Table): RootContent {
+  const [head, ...rows] = table.children;
+  const headers = head?.children ?? [];
+  if (rows.length === 0) {
+    const cells = headers.filter(cellHasText);
+    return { type: 'list', ordered: false, spread: false, children: cells.map((c) => item(structuredClone(c.children))) };
+  }
+  const items: ListItem[] = [];
+  for (const row of rows) {
+    const cells = row.children.map((cell, i) => ({ cell, header: headers[i] })).filter(({ cell }) => cellHasText(cell));
+    if (cells.length === 0) continue;
+    const [lead, ...rest] = cells;
+    const nested: List | undefined = rest.length
+      ? { type: 'list', ordered: false, spread: false, children: rest.map(({ cell, header }) => item(pair(header, cell))) }
+      : undefined;
+    items.push(item(pair(lead.header, lead.cell), nested));
+  }
+  return { type: 'list', ordered: false, spread: false, children: items };
+}
+
+function degradeTables(tree: Root): number {
+  let count = 0;
+  visit(tree, 'table', (node, index, parent) => {
+    if (!parent || index === undefined) return;
+    parent.children.splice(index, 1, tableAsList(node) as (typeof parent.children)[number]);
+    count++;
+    return index + 1;
+  });
+  return count;
+}
+
+function startsWithTitle(tree: Root, title: string): boolean {
+  const first = tree.children[0];
+  return first?.type === 'heading' && first.depth === 1 && squash(plainText(first)) === squash(title);
+}
+
+/** Re-prints an article's Markdown with one platform's adjustments. */
+export function markdownForPlatform(markdown: string, options: PlatformMarkdownOptions): PlatformResult<string> {
+  const warnings: string[] = [];
+  const tree = parseGfm(markdown);
+  if (options.tables === 'degrade') {
+    const count = degradeTables(tree);
+    if (count > 0) warnings.push(`${count} table${count > 1 ? 's were' : ' was'} turned into lists: this platform does not display Markdown tables.`);
+  }
+  const title = options.titleHeading ? squash(options.titleHeading) : '';
+  if (title && !startsWithTitle(tree, title)) {
+    tree.children.unshift({ type: 'heading', depth: 1, children: [{ type: 'text', value: title }] });
+  }
+  const value = tree.children.length > 0 ? neutralizeFrontMatter(printMarkdown(tree)) : '';
+  return { value, warnings };
+}
+
+/**
+ * DEV reads a body that starts with a `---` line (leading blank lines allowed) as YAML front
+ * matter that overrides title, tags, canonical URL and more. The printer never writes `---` rules,
+ * so this is defence in depth for Markdown from elsewhere: a leading dash rule becomes `***` (the
+ * same rule), any other leading `---` line gets its first dash escaped (the same text).
+ */
+export function neutralizeFrontMatter(markdown: string): string {
+  const body = markdown.replace(/^\uFEFF/, '').replace(/^(?:[ \t]*\r?\n)+/, '');
+  const m = /^([ \t]*)(---[^\r\n]*)/.exec(body);
+  if (!m) return body;
+  const rest = body.slice(m[0].length);
+  if (/^[-\s]+$/.test(m[2])) return `***${rest}`;
+  return `${m[1]}\\${m[2]}${rest}`;
+}

@@ -1,0 +1,3 @@
+import publication from './publication';
+
+export default { publication };

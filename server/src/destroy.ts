@@ -1,0 +1,20 @@
+import type { Core } from '@strapi/strapi';
+import { getLifecycle, clearLifecycle } from './lifecycle';
+import { getRuntime, hasRuntime, setRuntime } from './runtime';
+
+/** Stop taking events, let planned work and running platform calls finish, then close Redis. */
+const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
+  const lc = getLifecycle(strapi);
+  if (lc) {
+    lc.listener.stop();
+    lc.reconciler.stop();
+    await lc.listener.idle();
+    clearLifecycle(strapi);
+  }
+  if (hasRuntime(strapi)) {
+    await getRuntime(strapi).queues.close();
+    setRuntime(strapi, undefined);
+  }
+};
+
+export default destroy;

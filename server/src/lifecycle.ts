@@ -1,0 +1,15 @@
+/** Handles that destroy() must stop, per Strapi instance. */
+import type { Core } from '@strapi/strapi';
+import type { EntryListener } from './events/listener';
+import type { Reconciler } from './reconciler/reconciler';
+
+export interface Lifecycle {
+  listener: EntryListener;
+  reconciler: Reconciler;
+}
+
+const lifecycles = new WeakMap<object, Lifecycle>();
+
+export const setLifecycle = (strapi: Core.Strapi, l: Lifecycle) => lifecycles.set(strapi, l);
+export const getLifecycle = (strapi: Core.Strapi) => lifecycles.get(strapi);
+export const clearLifecycle = (strapi: Core.Strapi) => lifecycles.delete(strapi);

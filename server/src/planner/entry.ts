@@ -1,0 +1,54 @@
+/**
+ * Loading a watched entry and turning it into a platform-neutral Article with the content type's
+ * field mapping from the config.
+ */
+import type { Runtime } from '../runtime';
+import type { Target } from '../store/publications';
+import { buildArticle } from '../content';
+import type { Article, AttributeInfo, FieldMapping } from '../content/types';
+import type { PlatformId } from '../config/schema';
+
+export type Entry = Record<string, unknown> & { documentId: string };
+
+export async function loadPublishedEntry(rt: Runtime, t: Target): Promise<Entry | null> {
+  const docs = rt.strapi.documents(t.uid as never) as unknown as {
+    findOne(params: Record<string, unknown>): Promise<Entry | null>;
+  };
+  return docs.findOne({
+    documentId: t.documentId,
+    ...(t.locale ? { locale: t.locale } : {}),
+    status: 'published',
+    populate: '*',
+  });
+}
+
+function isEmptyBody(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (typeof value === 'string') return value.trim() === '';
+  if (Array.isArray(value)) return JSON.stringify(value).replace(/"text":""/g, '').indexOf('"text":"') < 0 && !JSON.stringify(value).includes('"type":"image"');
+  return false;
+}
+
+export function articleFor(rt: Runtime, t: Target, entry: Entry): Article {
+  const ct = rt.config.contentTypes[t.uid];
+  const attributes = (rt.strapi.contentType(t.uid as never) as unknown as { attributes: Record<string, AttributeInfo> }).attributes;
+  const bodyFields = Array.isArray(ct.fields.body) ? ct.fields.body : [ct.fields.body];
+  // Several body fields: the first one the editor filled in wins (e.g. Blocks, then a Markdown fallback).
+  const body = bodyFields.find((f) => !isEmptyBody(entry[f])) ?? bodyFields[0];
+  const mapping: FieldMapping = { ...ct.fields, body };
+  return buildArticle(entry, {
+    mapping,
+    attributes,
+    publicUrl: rt.publicUrl,
+    canonicalUrlTemplate: ct.canonicalUrl,
+    documentId: t.documentId,
+    locale: t.locale || undefined,
+  });
+}
+
+/** Platforms a content type goes to: its own list, else every enabled platform. */
+export function platformsFor(rt: Runtime, uid: string): PlatformId[] {
+  const wanted = rt.config.contentTypes[uid]?.platforms;
+  const enabled = [...rt.connectors.keys()];
+  return wanted ? enabled.filter((p) => wanted.includes(p)) : enabled;
+}

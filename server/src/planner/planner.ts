@@ -1,0 +1,133 @@
+/**
+ * Decides, per enabled platform, what an entry's publish or unpublish means: render the payload,
+ * hash it, upsert the publication row (the outbox), and queue a job unless nothing changed.
+ */
+import type { Runtime } from '../runtime';
+import { uniqueKeyOf, type Publication, type Target } from '../store/publications';
+import type { PlatformId } from '../config/schema';
+import { ArticleError } from '../content';
+import { hashPayload } from './hash';
+import { articleFor, loadPublishedEntry, platformsFor, type Entry } from './entry';
+
+export type PlanResult = 'queued' | 'unchanged' | 'already-planned' | 'outdated' | 'unconfirmed' | 'failed' | 'not-published' | 'unpublished' | 'nothing';
+
+const IN_FLIGHT = ['pending', 'queued', 'processing', 'retrying'];
+
+export async function planPublish(rt: Runtime, t: Target): Promise<Partial<Record<PlatformId, PlanResult>>> {
+  if (!rt.config.contentTypes[t.uid]) return {};
+  const entry = await loadPublishedEntry(rt, t);
+  if (!entry) return {};
+  const results: Partial<Record<PlatformId, PlanResult>> = {};
+  for (const platform of platformsFor(rt, t.uid)) {
+    results[platform] = await planPlatformPublish(rt, t, platform, entry);
+  }
+  return results;
+}
+
+async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId, entry: Entry): Promise<PlanResult> {
+  const connector = rt.connectors.get(platform)!;
+  const key = uniqueKeyOf(t, platform);
+  const existing = await rt.store.findByKey(key);
+
+  let title: string;
+  let hash: string;
+  let warnings: string[];
+  try {
+    const article = articleFor(rt, t, entry);
+    const rendered = connector.render(article, (existing?.options ?? {}) as never);
+    title = article.title;
+    warnings = rendered.warnings;
+    hash = hashPayload(rendered.payload);
+    if (rendered.blocking.length) {
+      await upsert(rt, t, platform, existing, {
+        title, warnings, payloadHash: hash, desired: 'published', status: 'failed',
+        lastError: rendered.blocking.join(' '), lastErrorKind: 'permanent', jobSeq: (existing?.jobSeq ?? 0) + 1,
+      });
+      return 'failed';
+    }
+  } catch (err) {
+    if (!(err instanceof ArticleError)) throw err;
+    await upsert(rt, t, platform, existing, {
+      title: existing?.title ?? null, desired: 'published', status: 'failed', lastError: err.message,
+      lastErrorKind: 'permanent', jobSeq: (existing?.jobSeq ?? 0) + 1,
+    });
+    return 'failed';
+  }
+
+  if (existing && existing.desired === 'published') {
+    if (existing.status === 'published' && existing.syncedHash === hash) return 'unchanged';
+    if (IN_FLIGHT.includes(existing.status) && existing.payloadHash === hash) return 'already-planned';
+    if (existing.status === 'unconfirmed') {
+      // Never retried automatically: the editor decides (confirm with a URL, or retry anyway).
+      await rt.store.update(existing.id, { title, warnings, payloadHash: hash });
+      return 'unconfirmed';
+    }
+    if (existing.remoteId && existing.remoteState === 'published' && !connector.capabilities.update) {
+      await rt.store.update(existing.id, {
+        title, warnings, payloadHash: hash, status: 'outdated', lastErrorKind: 'permanent',
+        lastError: `${connector.name} has no API to update a post. Edit it by hand at ${existing.remoteUrl ?? 'the platform'}, then confirm.`,
+      });
+      return 'outdated';
+    }
+  }
+
+  const seq = (existing?.jobSeq ?? 0) + 1;
+  // A row a worker is calling the platform for keeps its status: the worker sees the newer jobSeq
+  // when it finishes and queues the follow-up itself (so two creates never run side by side).
+  const status = existing?.status === 'processing' ? 'processing' : 'pending';
+  const row = await upsert(rt, t, platform, existing, {
+    title, warnings, payloadHash: hash, desired: 'published', status, jobSeq: seq,
+    attempts: 0, lastError: null, lastErrorKind: null, nextAttemptAt: null,
+  });
+  await enqueue(rt, row, seq);
+  return 'queued';
+}
+
+/** Unpublish or delete of an entry: every platform row of it that reached (or may reach) a platform is taken down. */
+export async function planUnpublish(rt: Runtime, t: Target): Promise<Partial<Record<PlatformId, PlanResult>>> {
+  const results: Partial<Record<PlatformId, PlanResult>> = {};
+  for (const row of await rt.store.findForTarget(t)) {
+    if (row.desired === 'unpublished' && (row.status === 'unpublished' || IN_FLIGHT.includes(row.status))) {
+      results[row.platform] = 'already-planned';
+      continue;
+    }
+    const seq = row.jobSeq + 1;
+    const mayBeRemote = row.remoteId || row.needsLookup || row.status === 'processing' || row.inFlightSince;
+    if (!mayBeRemote) {
+      // Never reached the platform: nothing to take down. Bumping jobSeq voids any queued job.
+      await rt.store.update(row.id, { desired: 'unpublished', status: 'unpublished', jobSeq: seq, nextAttemptAt: null });
+      results[row.platform] = 'unpublished';
+      continue;
+    }
+    const status = row.status === 'processing' ? 'processing' : 'pending';
+    const updated = await rt.store.update(row.id, { desired: 'unpublished', status, jobSeq: seq, attempts: 0, lastError: null, nextAttemptAt: null });
+    await enqueue(rt, updated, seq);
+    results[row.platform] = 'queued';
+  }
+  return results;
+}
+
+async function upsert(rt: Runtime, t: Target, platform: PlatformId, existing: Publication | null, data: Partial<Publication>): Promise<Publication> {
+  if (existing) return rt.store.update(existing.id, data);
+  try {
+    return await rt.store.create({
+      uniqueKey: uniqueKeyOf(t, platform), targetUid: t.uid, targetDocumentId: t.documentId, targetLocale: t.locale,
+      platform, remoteState: 'none', ...data,
+    });
+  } catch (err) {
+    // Another process created the row first (unique key): update it instead.
+    const raced = await rt.store.findByKey(uniqueKeyOf(t, platform));
+    if (!raced) throw err;
+    return rt.store.update(raced.id, { ...data, jobSeq: raced.jobSeq + 1 });
+  }
+}
+
+/** Adds the job; if Redis refuses, the row stays `pending` and the reconciler adds it later. */
+export async function enqueue(rt: Runtime, row: Publication, seq: number, delayMs = 0): Promise<void> {
+  try {
+    await rt.queues.add(row.platform, row.id, row.jobSeq ?? seq, delayMs);
+    await rt.store.updateWhere({ id: row.id, jobSeq: row.jobSeq ?? seq, status: 'pending' }, { status: 'queued' });
+  } catch (err) {
+    rt.log.warn(`crosspost: publication ${row.id} (${row.platform}) is saved but not queued yet: ${(err as Error).message}. The reconciler will queue it.`);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The one interface every platform connector implements (devto.ts, hashnode.ts, medium.ts), and the
+ * error type they throw. Errors are classified once, here in the connectors (DESIGN.md §5).
+ */
+import type { Article } from '../content/types';
+import type { PlatformId } from '../config/schema';
+
+export type { PlatformId };
+
+export type RemoteState = 'published' | 'draft' | 'unpublished';
+
+/** Where the article lives on the platform. */
+export interface RemoteRef {
+  remoteId: string;
+  remoteUrl?: string;
+  remoteState: RemoteState;
+}
+
+/** What identifies our create on the platform, kept on the row so a later run can look for it. */
+export interface LookupKeys {
+  title: string;
+  canonicalUrl?: string;
+  slug?: string;
+}
+
+/** Per-entry options an editor can set (which platforms, draft mode, delay). */
+export interface EntryOptions {
+  /** Create as a draft on the platform instead of publishing. */
+  draft?: boolean;
+}
+
+export interface RenderResult<TPayload> {
+  payload: TPayload;
+  /** Shown to editors; the job still runs. */
+  warnings: string[];
+  /** The platform would certainly reject this: the job does not run and the row fails with these. */
+  blocking: string[];
+}
+
+export interface Capabilities {
+  update: boolean;
+  unpublish: boolean;
+  /** Can find an earlier create after an ambiguous outcome (timeout after sending). */
+  lookup: boolean;
+}
+
+export interface Connector<TPayload = unknown> {
+  readonly id: PlatformId;
+  /** Name editors know: "DEV", "Hashnode", "Medium". */
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** Pure: article → exactly what will be sent. Its hash decides whether an update is needed. */
+  render(article: Article, options: EntryOptions): RenderResult<TPayload>;
+  create(payload: TPayload): Promise<RemoteRef>;
+  update(remoteId: string, payload: TPayload): Promise<RemoteRef>;
+  unpublish(remoteId: string): Promise<RemoteRef>;
+  lookupKeys(payload: TPayload): LookupKeys;
+  /** After an ambiguous create: the earlier create if it exists, null if it certainly does not. */
+  findExisting(keys: LookupKeys): Promise<RemoteRef | null>;
+}
+
+/**
+ * - retryable: nothing happened on the platform (or the call is idempotent); try again later.
+ * - ambiguous: a create may or may not have happened; look it up before trying again.
+ * - permanent: retrying cannot help; `message` says what the editor must fix.
+ */
+export type ErrorKind = 'retryable' | 'ambiguous' | 'permanent';
+
+export class PlatformError extends Error {
+  readonly kind: ErrorKind;
+  readonly platform: PlatformId;
+  readonly status?: number;
+  /** Server asked us to wait (Retry-After), in ms. */
+  readonly retryAfterMs?: number;
+  /** A rate limit answer: retried without using up the retry budget. */
+  readonly rateLimited: boolean;
+
+  constructor(
+    platform: PlatformId,
+    kind: ErrorKind,
+    message: string,
+    opts: { status?: number; retryAfterMs?: number; rateLimited?: boolean } = {},
+  ) {
+    super(message);
+    this.name = 'PlatformError';
+    this.platform = platform;
+    this.kind = kind;
+    this.status = opts.status;
+    this.retryAfterMs = opts.retryAfterMs;
+    this.rateLimited = opts.rateLimited ?? false;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * One Bull queue per platform (`crosspost:devto`, ...). Job data is only the publication id and the
+ * row's job sequence number: no content, no secrets. The jobId is derived from both, so re-adding the
+ * same job is a no-op while it exists, and a later legitimate job for the same row (next sequence
+ * number) can never collide with an old one.
+ */
+import Bull from 'bull';
+import type { PlatformId } from '../config/schema';
+
+export interface JobData {
+  publicationId: number;
+  seq: number;
+}
+
+export const queueName = (platform: PlatformId) => `crosspost:${platform}`;
+export const jobIdOf = (publicationId: number, seq: number) => `pub-${publicationId}-${seq}`;
+
+export interface QueueOptions {
+  redisUrl: string;
+  prefix: string;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  keepCompleted: number;
+  keepFailed: number;
+  /** Per-platform start-rate limiter shared by every process on this Redis. */
+  limiters: Partial<Record<PlatformId, { max: number; durationMs: number }>>;
+}
+
+export interface QueueLogger {
+  warn(msg: string): void;
+  error(msg: string): void;
+  info(msg: string): void;
+}
+
+const ADD_TIMEOUT_MS = 5000;
+
+export class PlatformQueues {
+  private readonly queues = new Map<PlatformId, Bull.Queue<JobData>>();
+  private closing = false;
+
+  constructor(
+    platforms: PlatformId[],
+    private readonly opts: QueueOptions,
+    private readonly log: QueueLogger,
+  ) {
+    for (const p of platforms) {
+      const limiter = opts.limiters[p];
+      const queue = new Bull<JobData>(queueName(p), opts.redisUrl, {
+        prefix: opts.prefix,
+        ...(limiter ? { limiter: { max: limiter.max, duration: limiter.durationMs } } : {}),
+        settings: {
+          lockDuration: opts.lockDurationMs,
+          lockRenewTime: Math.floor(opts.lockDurationMs / 2),
+          stalledInterval: opts.stalledIntervalMs,
+          maxStalledCount: opts.maxStalledCount,
+        },
+        defaultJobOptions: {
+          // Retries are ours (the publication row keeps the budget), so Bull runs each job once.
+          attempts: 1,
+          removeOnComplete: opts.keepCompleted,
+          removeOnFail: opts.keepFailed,
+        },
+      });
+      let lastErrorLog = 0;
+      queue.on('error', (err) => {
+        // Redis hiccups repeat quickly; one line every 10 s is enough to see them.
+        if (Date.now() - lastErrorLog > 10000) {
+          lastErrorLog = Date.now();
+          this.log.error(`crosspost: queue ${queueName(p)} error: ${err.message}`);
+        }
+      });
+      queue.on('stalled', (job) => {
+        this.log.warn(
+          `crosspost: job ${job.id} on ${queueName(p)} stalled (its worker died or blocked longer than lockDuration); it runs again and first checks whether the platform call already happened.`,
+        );
+      });
+      this.queues.set(p, queue);
+    }
+  }
+
+  platforms(): PlatformId[] {
+    return [...this.queues.keys()];
+  }
+
+  get(platform: PlatformId): Bull.Queue<JobData> {
+    const q = this.queues.get(platform);
+    if (!q) throw new Error(`crosspost: no queue for platform "${platform}"`);
+    return q;
+  }
+
+  /** Adds the job for (publication, seq); a duplicate add while it exists is a no-op. */
+  async add(platform: PlatformId, publicationId: number, seq: number, delayMs = 0): Promise<void> {
+    const jobId = jobIdOf(publicationId, seq);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.get(platform).add({ publicationId, seq }, { jobId, delay: Math.max(0, Math.round(delayMs)) }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Redis did not accept the job within ${ADD_TIMEOUT_MS} ms`)), ADD_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /** True when the job for (publication, seq) is waiting, delayed or running. */
+  async hasLiveJob(platform: PlatformId, publicationId: number, seq: number): Promise<boolean> {
+    const job = await this.get(platform).getJob(jobIdOf(publicationId, seq));
+    if (!job) return false;
+    const state = await job.getState();
+    return state === 'waiting' || state === 'delayed' || state === 'active' || state === 'paused';
+  }
+
+  /** Starts processing on every queue. Resolves once each worker is really listening. */
+  async startWorkers(concurrency: number, handler: (platform: PlatformId, job: Bull.Job<JobData>) => Promise<void>): Promise<void> {
+    for (const [platform, queue] of this.queues) {
+      // process() settles only when the queue closes: never await it.
+      queue.process(concurrency, (job) => handler(platform, job)).catch((err: Error) => {
+        if (!this.closing) this.log.error(`crosspost: worker for ${queueName(platform)} stopped: ${err?.message}`);
+      });
+      // Bull 4.16 leaves a dangling handle if close() comes before the worker finished initialising.
+      await queue.isReady();
+      await (queue as unknown as { _initializingProcess?: Promise<void> })._initializingProcess;
+      const bclient = (queue as unknown as { bclient?: { status: string; once(ev: string, cb: () => void): void } }).bclient;
+      if (bclient && bclient.status !== 'ready') await new Promise<void>((r) => bclient.once('ready', () => r()));
+    }
+  }
+
+  /** Lets running jobs finish (the platform call in flight completes), then disconnects. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+  }
+}

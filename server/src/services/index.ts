@@ -1,0 +1,3 @@
+import publications from './publications';
+
+export default { publications };

@@ -1,0 +1,149 @@
+/**
+ * Boots the playground Strapi app in-process, the way the plugin runs for users: real Strapi, real
+ * database (temp SQLite by default, a fresh PostgreSQL database when TEST_DB=postgres), real Redis
+ * (isolated by a per-run Bull prefix) and the platform simulators over real HTTP.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Core } from '@strapi/strapi';
+import Redis from 'ioredis';
+import { Client as PgClient } from 'pg';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const APP_DIR = path.join(ROOT, 'playground');
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  httpServer: import('http').Server;
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Env a test app needs; `extra` overrides (e.g. CROSSPOST_* settings). */
+function baseEnv(dbFile: string, prefix: string): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
+    BROWSER: 'false',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_FILENAME: dbFile,
+    APP_KEYS: 'testKeyA,testKeyB',
+    API_TOKEN_SALT: 'test-salt',
+    ADMIN_JWT_SECRET: 'test-admin-jwt',
+    JWT_SECRET: 'test-jwt',
+    TRANSFER_TOKEN_SALT: 'test-transfer',
+    ENCRYPTION_KEY: 'test-encryption-key-0123456789abcdef',
+    CROSSPOST_REDIS_URL: REDIS_URL,
+    CROSSPOST_QUEUE_PREFIX: prefix,
+    CROSSPOST_PUBLIC_URL: 'https://cms.example.com',
+    // Short lock/stall intervals keep crash recovery fast in tests (production defaults are 30 s).
+    CROSSPOST_LOCK_MS: '2000',
+    CROSSPOST_STALLED_MS: '1000',
+    CROSSPOST_RETRY_BASE_MS: '50',
+    CROSSPOST_RETRY_MAX_MS: '400',
+    CROSSPOST_RECONCILE_MS: '0',
+    CROSSPOST_HTTP_TIMEOUT_MS: '2000',
+    LOG_LEVEL: 'error',
+  };
+}
+
+const CROSSPOST_KEYS = /^(CROSSPOST_|REDIS_URL$|DATABASE_)/;
+
+export async function startTestApp(extraEnv: Record<string, string | undefined> = {}): Promise<TestApp> {
+  counter += 1;
+  const id = `${process.pid}-${counter}-${Date.now().toString(36)}`;
+  const prefix = `cp-test-${id}`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crosspost-test-'));
+  const dbFile = path.join(tmp, 'data.db');
+
+  // Each app starts from a clean slate of plugin variables, then gets its own.
+  for (const k of Object.keys(process.env)) if (CROSSPOST_KEYS.test(k)) delete process.env[k];
+  const env = { ...baseEnv(dbFile, prefix), ...extraEnv };
+  let pgDatabase: string | undefined;
+  if ((process.env.TEST_DB ?? 'sqlite') === 'postgres' && !extraEnv.DATABASE_CLIENT) {
+    pgDatabase = `crosspost_test_${id.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+    const pg = new PgClient({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+    await pg.connect();
+    await pg.query(`CREATE DATABASE ${pgDatabase}`);
+    await pg.end();
+    Object.assign(env, { DATABASE_CLIENT: 'postgres', DATABASE_NAME: pgDatabase, DATABASE_USERNAME: 'postgres' });
+  }
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
+  const strapi = (await createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false, serveAdminPanel: false }).load()) as Core.Strapi;
+  strapi.server.mount();
+
+  return {
+    strapi,
+    httpServer: strapi.server.httpServer,
+    prefix,
+    async stop() {
+      await strapi.destroy();
+      await deleteRedisKeys(`${prefix}:*`);
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (pgDatabase) {
+        const pg = new PgClient({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+        await pg.connect();
+        await pg.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+        await pg.end();
+      }
+    },
+  };
+}
+
+export async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls until `fn` returns a truthy value (or throws after `timeoutMs` with the last value seen). */
+export async function waitFor<T>(fn: () => Promise<T> | T, { timeoutMs = 15000, intervalMs = 50, what = 'condition' } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** A super-admin and its JWT, for admin and Content Manager routes. */
+export async function createAdmin(app: TestApp, email = 'admin@example.com', password = 'Admin-Passw0rd!'): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const request = require('supertest') as typeof import('supertest');
+  const role = await app.strapi.service('admin::role').getSuperAdmin();
+  const existing = await app.strapi.db.query('admin::user').findOne({ where: { email } });
+  if (!existing) {
+    await app.strapi.service('admin::user').create({ email, firstname: 'Test', lastname: 'Admin', password, isActive: true, registrationToken: null, roles: [role.id] });
+  }
+  const res = await request(app.httpServer).post('/admin/login').send({ email, password });
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data.token as string;
+}
+
+/** A full-access content-API token (REST as scripts use it). */
+export async function createApiToken(app: TestApp, name = `full-${Date.now()}`): Promise<string> {
+  const token = await app.strapi.service('admin::api-token').create({ name, description: '', type: 'full-access', kind: 'content-api', lifespan: null });
+  return token.accessKey as string;
+}
