@@ -7,7 +7,8 @@ const path = require('path');
  */
 module.exports = ({ env }) => ({
   crosspost: {
-    enabled: true,
+    // CROSSPOST_ENABLED=false turns the plugin off (the benchmarks compare publish latency with and without it).
+    enabled: env.bool('CROSSPOST_ENABLED', true),
     resolve: path.resolve(__dirname, '..', '..'),
     config: {
       contentTypes: {

@@ -28,7 +28,6 @@ function baseEnv(dbFile: string, prefix: string): Record<string, string> {
   return {
     NODE_ENV: 'test',
     STRAPI_TELEMETRY_DISABLED: 'true',
-    STRAPI_DISABLE_UPDATE_NOTIFICATION: 'true',
     BROWSER: 'false',
     HOST: '127.0.0.1',
     PORT: '0',

@@ -16,6 +16,7 @@ let jwt: string;
 let apiToken: string;
 let tagIds: Record<string, string>;
 let coverId: number;
+let diagram: Record<string, unknown>;
 
 beforeAll(async () => {
   devto = createDevtoSimulator({ limits: false });
@@ -32,6 +33,11 @@ beforeAll(async () => {
     data: { name: 'cover.png', hash: 'cover_abc', ext: '.png', mime: 'image/png', size: 1.2, url: '/uploads/cover_abc.png', provider: 'local', width: 10, height: 10 },
   });
   coverId = file.id;
+  const d = await app.strapi.db.query('plugin::upload.file').create({
+    data: { name: 'diagram.png', hash: 'diagram_1', ext: '.png', mime: 'image/png', size: 2.5, url: '/uploads/diagram_1.png', provider: 'local', width: 20, height: 20, alternativeText: 'Diagram' },
+  });
+  // A Blocks image node carries the whole media record, as the editor inserts it.
+  diagram = { ...d, previewUrl: null, formats: null, caption: null };
 });
 
 afterAll(async () => {
@@ -62,7 +68,7 @@ describe('publishing to DEV', () => {
           { type: 'heading', level: 2, children: [{ type: 'text', text: 'Intro' }] },
           { type: 'paragraph', children: [{ type: 'text', text: 'Some ' }, { type: 'text', text: 'bold', bold: true }, { type: 'text', text: ' text.' }] },
           { type: 'code', language: 'ts', children: [{ type: 'text', text: 'const x: number = 1;' }] },
-          { type: 'image', image: { url: '/uploads/diagram.png', alternativeText: 'Diagram', name: 'diagram.png' }, children: [{ type: 'text', text: '' }] },
+          { type: 'image', image: diagram, children: [{ type: 'text', text: '' }] },
         ],
         tags: { connect: [tagIds['GitHub Actions'], tagIds.TypeScript] },
         cover: coverId,
@@ -88,7 +94,7 @@ describe('publishing to DEV', () => {
     expect(article.bodyMarkdown).toContain('## Intro');
     expect(article.bodyMarkdown).toContain('Some **bold** text.');
     expect(article.bodyMarkdown).toMatch(/```ts\nconst x: number = 1;\n```/);
-    expect(article.bodyMarkdown).toContain('![Diagram](https://cms.example.com/uploads/diagram.png)');
+    expect(article.bodyMarkdown).toContain('![Diagram](https://cms.example.com/uploads/diagram_1.png)');
 
     const posts = devto.server.requestsTo('POST', '/api/articles');
     expect(posts).toHaveLength(1);
