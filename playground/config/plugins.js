@@ -1,5 +1,24 @@
 const path = require('path');
 
+/** "max/durationMs" (e.g. "1/100") → { max, durationMs }; undefined when the variable is not set. */
+const rateLimit = (env, name) => {
+  const raw = env(name);
+  if (raw === undefined || raw === '') return undefined;
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(String(raw));
+  if (!m) throw new Error(`${name} must be "max/durationMs", e.g. "1/100" (got "${raw}")`);
+  return { max: Number(m[1]), durationMs: Number(m[2]) };
+};
+
+/** DEV's client-side limits, only those set (the benchmarks compress them in time). */
+const devtoLimits = (env) =>
+  Object.fromEntries(
+    [
+      ['writes', rateLimit(env, 'CROSSPOST_DEVTO_LIMIT_WRITES')],
+      ['creates', rateLimit(env, 'CROSSPOST_DEVTO_LIMIT_CREATES')],
+      ['updates', rateLimit(env, 'CROSSPOST_DEVTO_LIMIT_UPDATES')],
+    ].filter(([, v]) => v),
+  );
+
 /**
  * The plugin is loaded from this repository (`resolve` = the plugin's folder, which holds package.json).
  * Credentials and base URLs come from the CROSSPOST_* environment variables; `npm run demo` points them
@@ -25,7 +44,9 @@ module.exports = ({ env }) => ({
           canonicalUrl: env('CROSSPOST_CANONICAL_URL', 'https://blog.example.com/posts/{slug}'),
         },
       },
+      ...(Object.keys(devtoLimits(env)).length ? { platforms: { devto: { limits: devtoLimits(env) } } } : {}),
       queue: {
+        ...(env('CROSSPOST_CONCURRENCY') ? { concurrency: env.int('CROSSPOST_CONCURRENCY') } : {}),
         lockDurationMs: env.int('CROSSPOST_LOCK_MS', 30000),
         stalledIntervalMs: env.int('CROSSPOST_STALLED_MS', 30000),
       },

@@ -4,7 +4,9 @@ import { checkConfigAgainstApp } from './config/check-app';
 import { buildConnectors } from './platforms';
 import { createPublicationStore } from './store/publications';
 import { PlatformQueues } from './queue/queues';
+import Redis from 'ioredis';
 import { assertRedisReachable, redactRedisUrl } from './queue/redis';
+import { RateWindows } from './queue/rate-windows';
 import { setRuntime, type Runtime } from './runtime';
 import { listenToEntryEvents } from './events/listener';
 import { processJob } from './worker/process-job';
@@ -50,6 +52,11 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     log,
   );
 
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  redis.on('error', () => {
+    /* queue 'error' events already report Redis trouble; avoid double logs */
+  });
+
   const rt: Runtime = {
     strapi,
     config,
@@ -57,6 +64,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     connectors,
     store: createPublicationStore(strapi),
     queues,
+    redis,
+    rateWindows: new RateWindows(redis, config.redis.prefix),
     log,
   };
   setRuntime(strapi, rt);

@@ -12,7 +12,9 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
     clearLifecycle(strapi);
   }
   if (hasRuntime(strapi)) {
-    await getRuntime(strapi).queues.close();
+    const rt = getRuntime(strapi);
+    await rt.queues.close();
+    await rt.redis.quit().catch(() => rt.redis.disconnect());
     setRuntime(strapi, undefined);
   }
 };

@@ -7,6 +7,8 @@ import type { CrosspostConfig, PlatformId } from './config/schema';
 import type { Connector } from './platforms/types';
 import type { PublicationStore } from './store/publications';
 import type { PlatformQueues } from './queue/queues';
+import type { RateWindows } from './queue/rate-windows';
+import type Redis from 'ioredis';
 
 export interface Logger {
   info(msg: string): void;
@@ -23,6 +25,9 @@ export interface Runtime {
   connectors: Map<PlatformId, Connector>;
   store: PublicationStore;
   queues: PlatformQueues;
+  /** Shared connection for the plugin's own keys (rate windows, reconciler lock). */
+  redis: Redis;
+  rateWindows: RateWindows;
   log: Logger;
 }
 

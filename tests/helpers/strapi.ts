@@ -80,7 +80,20 @@ export async function startTestApp(extraEnv: Record<string, string | undefined> 
 
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const strapi = (await createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false, serveAdminPanel: false }).load()) as Core.Strapi;
+  const instance = createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false, serveAdminPanel: false });
+  const cleanupFiles = async () => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (pgDatabase) await dropPgDatabase(pgDatabase);
+  };
+  let strapi: Core.Strapi;
+  try {
+    strapi = (await instance.load()) as Core.Strapi;
+  } catch (err) {
+    // A failed start (bad config, no Redis) must not leave a database connection behind.
+    await instance.destroy().catch(() => undefined);
+    await cleanupFiles();
+    throw err;
+  }
   strapi.server.mount();
 
   return {
@@ -90,15 +103,16 @@ export async function startTestApp(extraEnv: Record<string, string | undefined> 
     async stop() {
       await strapi.destroy();
       await deleteRedisKeys(`${prefix}:*`);
-      fs.rmSync(tmp, { recursive: true, force: true });
-      if (pgDatabase) {
-        const pg = new PgClient({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-        await pg.connect();
-        await pg.query(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
-        await pg.end();
-      }
+      await cleanupFiles();
     },
   };
+}
+
+async function dropPgDatabase(name: string): Promise<void> {
+  const pg = new PgClient({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+  await pg.connect();
+  await pg.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await pg.end();
 }
 
 export async function deleteRedisKeys(pattern: string): Promise<void> {

@@ -8,10 +8,10 @@ import { z } from 'zod';
 export const PLATFORM_IDS = ['devto', 'hashnode', 'medium'] as const;
 export type PlatformId = (typeof PLATFORM_IDS)[number];
 
-const httpUrl = (what: string) =>
+const httpUrl = (envName: string) =>
   z
-    .string({ invalid_type_error: `${what} must be a string URL` })
-    .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), { message: `${what} must be an absolute http(s) URL` })
+    .string({ invalid_type_error: `must be a string URL (${envName})` })
+    .refine((v) => /^https?:\/\/[^\s/]+/i.test(v), { message: `must be an absolute http(s) URL such as https://example.com (${envName})` })
     .transform((v) => v.replace(/\/+$/, ''));
 
 const booleanLike = (envName: string) =>
@@ -69,7 +69,7 @@ const devtoSchema = z
   .object({
     enabled: z.boolean().default(true),
     apiKey: z.string().min(1).optional(),
-    baseUrl: httpUrl('platforms.devto.baseUrl'),
+    baseUrl: httpUrl('CROSSPOST_DEVTO_BASE_URL'),
     /** false = create as drafts on DEV. */
     published: z.boolean().default(true),
     organizationId: z.number().int().positive().optional(),
@@ -94,7 +94,7 @@ const hashnodeSchema = z
       .string()
       .regex(/^[0-9a-f]{24}$/i, 'must be the 24-character hex id of the Hashnode publication (CROSSPOST_HASHNODE_PUBLICATION_ID)')
       .optional(),
-    baseUrl: httpUrl('platforms.hashnode.baseUrl'),
+    baseUrl: httpUrl('CROSSPOST_HASHNODE_BASE_URL'),
     mode: z.enum(['publish', 'draft']).default('publish'),
     limits: z.object({ mutations: rateLimit.default({ max: 500, durationMs: 60000 }) }).strict().default({}),
   })
@@ -104,7 +104,7 @@ const mediumSchema = z
   .object({
     enabled: z.boolean().default(true),
     token: z.string().min(1).optional(),
-    baseUrl: httpUrl('platforms.medium.baseUrl'),
+    baseUrl: httpUrl('CROSSPOST_MEDIUM_BASE_URL'),
     publicationId: z.string().min(1).optional(),
     publishStatus: z.enum(['public', 'draft', 'unlisted']).default('public'),
     license: z
@@ -125,7 +125,7 @@ export const configSchema = z
       })
       .strict(),
     worker: booleanLike('CROSSPOST_WORKER'),
-    publicUrl: httpUrl('publicUrl (CROSSPOST_PUBLIC_URL)').optional(),
+    publicUrl: httpUrl('CROSSPOST_PUBLIC_URL').optional(),
     contentTypes: z.record(
       z.string().regex(/^(api|plugin)::[\w-]+\.[\w-]+$/, 'content type keys must be UIDs like "api::article.article"'),
       contentTypeSchema,
@@ -172,10 +172,22 @@ function describeIssue(issue: z.ZodIssue): string {
   return `"${key}" ${issue.message}`;
 }
 
+/**
+ * A union (e.g. tags: "name" | {field, format, ...}) fails as "Invalid input"; report the branch that
+ * matches the value's shape instead, since that is the one the user meant.
+ */
+function flattenIssues(issues: z.ZodIssue[]): z.ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union') return [issue];
+    const meant = issue.unionErrors.find((e) => !e.issues.every((i) => i.code === 'invalid_type' && i.path.length === issue.path.length));
+    return meant ? flattenIssues(meant.issues) : [issue];
+  });
+}
+
 /** Parses and normalises the config, or throws one Error listing every problem. */
 export function parseConfig(raw: unknown): CrosspostConfig {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  - ${describeIssue(i)}`);
+  const lines = flattenIssues(result.error.issues).map((i) => `  - ${describeIssue(i)}`);
   throw new Error(`Invalid crosspost plugin config (config/plugins, key "crosspost"):\n${lines.join('\n')}`);
 }

@@ -169,8 +169,12 @@ function degradeTables(tree: Root): number {
   return count;
 }
 
-function startsWithTitle(tree: Root, title: string): boolean {
-  const first = tree.children[0];
+/**
+ * True when the body's first heading is already the title as an H1 (some sources repeat it,
+ * possibly after a byline): prepending it again would show the title twice.
+ */
+function firstHeadingIsTitle(tree: Root, title: string): boolean {
+  const first = tree.children.find((node) => node.type === 'heading');
   return first?.type === 'heading' && first.depth === 1 && squash(plainText(first)) === squash(title);
 }
 
@@ -183,7 +187,7 @@ export function markdownForPlatform(markdown: string, options: PlatformMarkdownO
     if (count > 0) warnings.push(`${count} table${count > 1 ? 's were' : ' was'} turned into lists: this platform does not display Markdown tables.`);
   }
   const title = options.titleHeading ? squash(options.titleHeading) : '';
-  if (title && !startsWithTitle(tree, title)) {
+  if (title && !firstHeadingIsTitle(tree, title)) {
     tree.children.unshift({ type: 'heading', depth: 1, children: [{ type: 'text', value: title }] });
   }
   const value = tree.children.length > 0 ? neutralizeFrontMatter(printMarkdown(tree)) : '';

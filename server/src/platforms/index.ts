@@ -2,6 +2,8 @@
 import type { CrosspostConfig, PlatformId } from '../config/schema';
 import type { Connector } from './types';
 import { createDevtoConnector } from './devto';
+import { createHashnodeConnector } from './hashnode';
+import { createMediumConnector } from './medium';
 
 export interface ConnectorSet {
   connectors: Map<PlatformId, Connector>;
@@ -21,11 +23,17 @@ export function buildConnectors(config: CrosspostConfig): ConnectorSet {
 
   if (!hashnode.enabled) disabled.hashnode = 'disabled in config';
   else if (!hashnode.token || !hashnode.publicationId) disabled.hashnode = 'no token and publication id (CROSSPOST_HASHNODE_TOKEN, CROSSPOST_HASHNODE_PUBLICATION_ID)';
-  else disabled.hashnode = 'connector not available in this version';
+  else {
+    const { token, publicationId, baseUrl, mode } = hashnode;
+    connectors.set('hashnode', createHashnodeConnector({ token, publicationId, baseUrl, mode }, http) as Connector);
+  }
 
   if (!medium.enabled) disabled.medium = 'disabled in config';
   else if (!medium.token) disabled.medium = 'no integration token (CROSSPOST_MEDIUM_TOKEN)';
-  else disabled.medium = 'connector not available in this version';
+  else {
+    const { token, baseUrl, publicationId, publishStatus, license, notifyFollowers } = medium;
+    connectors.set('medium', createMediumConnector({ token, baseUrl, publicationId, publishStatus, license, notifyFollowers }, http) as Connector);
+  }
 
   return { connectors, disabled };
 }

@@ -23,8 +23,10 @@ export async function assertRedisReachable(url: string, timeoutMs: number): Prom
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => {
-    /* reported below */
+  // ioredis rejects connect() with "Connection is closed."; the socket error that explains it comes as an event.
+  let socketError: { code?: string; message?: string } | undefined;
+  client.on('error', (err) => {
+    socketError = err as { code?: string };
   });
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -35,7 +37,7 @@ export async function assertRedisReachable(url: string, timeoutMs: number): Prom
       }),
     ]);
   } catch (err) {
-    const code = (err as { code?: string }).code ?? (err as Error).message;
+    const code = socketError?.code ?? (err as { code?: string }).code ?? socketError?.message ?? (err as Error).message;
     throw new Error(
       `crosspost: cannot reach Redis at ${redactRedisUrl(url)} (${code}). ` +
         'Start Redis (for example `redis-server --daemonize yes`) or point CROSSPOST_REDIS_URL at a running one.',

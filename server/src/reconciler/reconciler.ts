@@ -20,9 +20,8 @@ export function startReconciler(rt: Runtime): Reconciler {
   let stopped = false;
 
   async function withLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    const platforms = rt.queues.platforms();
-    if (!platforms.length) return undefined;
-    const client = rt.queues.get(platforms[0]).client;
+    if (!rt.queues.platforms().length) return undefined;
+    const client = rt.redis;
     const key = `${rt.config.redis.prefix}:crosspost:reconciler-lock`;
     const token = `${process.pid}-${Math.random()}`;
     const ttl = Math.max(rt.config.reconciler.intervalMs, 10000);

@@ -41,6 +41,8 @@ export interface Publication {
   inFlightSince: string | Date | null;
   claimedAt: string | Date | null;
   nextAttemptAt: string | Date | null;
+  /** A rate-limit slot booked for this row's next platform call. */
+  rateSlotAt: string | Date | null;
   lastSyncedAt: string | Date | null;
   createdAt: string | Date;
   updatedAt: string | Date;

@@ -12,6 +12,7 @@ import { loadPublishedEntry, articleFor } from '../planner/entry';
 import { hashPayload } from '../planner/hash';
 import { ArticleError } from '../content';
 import { fullJitterDelay, rateLimitedDelay } from './backoff';
+import { describeWindow, rateLimitFallbackMs, windowFor, type WriteOperation } from './rate-limits';
 import { emitOutcome } from '../notify/events';
 
 type Operation = 'create' | 'update' | 'unpublish' | 'lookup' | 'none';
@@ -86,6 +87,7 @@ async function syncPublished(rt: Runtime, row: Publication, connector: Connector
   }
 
   if (!current.remoteId) {
+    if (await deferForRateLimit(rt, row, seq, connector, 'create', rendered.payload)) return;
     await markInFlight(rt, row, seq, connector.lookupKeys(rendered.payload));
     const ref = await call(rt, row, seq, 'create', () => connector.create(rendered.payload));
     await finish(rt, row, seq, { ...common, ...refFields(ref), status: 'published', syncedHash: hash }, 'published');
@@ -105,6 +107,7 @@ async function syncPublished(rt: Runtime, row: Publication, connector: Connector
     }, 'outdated');
     return;
   }
+  if (await deferForRateLimit(rt, row, seq, connector, 'update', rendered.payload)) return;
   await markInFlight(rt, row, seq);
   const ref = await call(rt, row, seq, 'update', () => connector.update(current.remoteId as string, rendered.payload));
   await finish(rt, row, seq, { ...common, ...refFields(ref), status: 'published', syncedHash: hash }, 'updated');
@@ -143,6 +146,7 @@ async function syncUnpublished(rt: Runtime, row: Publication, connector: Connect
     }, 'failed');
     return;
   }
+  if (await deferForRateLimit(rt, row, seq, connector, 'unpublish', undefined)) return;
   await markInFlight(rt, row, seq);
   const ref = await call(rt, row, seq, 'unpublish', () => connector.unpublish(remoteId as string));
   await finish(rt, row, seq, { ...refFields(ref), status: 'unpublished', syncedHash: null }, 'unpublished');
@@ -154,6 +158,37 @@ function refFields(ref: RemoteRef) {
 
 function pickRef(r: Pick<Publication, 'remoteId' | 'remoteUrl' | 'remoteState'>) {
   return { remoteId: r.remoteId, remoteUrl: r.remoteUrl, remoteState: r.remoteState };
+}
+
+/**
+ * Books a slot in the platform's documented rate window. A slot in the future defers the job to that
+ * moment (no retry budget used); the slot stays booked on the row so the woken job does not book again.
+ */
+async function deferForRateLimit(rt: Runtime, row: Publication, seq: number, connector: Connector, op: WriteOperation, payload: unknown): Promise<boolean> {
+  const w = windowFor(rt.config, row.platform, op, payload);
+  if (!w) return false;
+  const now = Date.now();
+  const booked = row.rateSlotAt ? new Date(row.rateSlotAt).getTime() : undefined;
+  if (booked !== undefined && booked <= now + 1000 && booked >= now - 10000) return false;
+  const { slotAt, waitMs } = await rt.rateWindows.book(w, `pub-${row.id}`);
+  if (waitMs <= 25) return false;
+  const next = seq + 1;
+  const at = new Date(Date.now() + waitMs);
+  const ok = await rt.store.updateWhere(
+    { id: row.id, jobSeq: seq },
+    {
+      status: 'queued',
+      jobSeq: next,
+      rateSlotAt: new Date(slotAt),
+      nextAttemptAt: at,
+      claimedAt: null,
+      lastError: `Waiting for ${connector.name}'s rate limit (${describeWindow(w)}); the next slot is at ${at.toISOString()}.`,
+      lastErrorKind: 'rate-limited',
+    },
+  );
+  if (ok) await rt.queues.add(row.platform, row.id, next, waitMs);
+  else await finish(rt, row, seq, {});
+  return true;
 }
 
 /** Just before the platform call: if we die after this, the next run looks before creating again. */
@@ -200,7 +235,7 @@ type Final = Partial<Publication>;
  * were calling the platform, keep what we learned about the remote copy and queue the newer plan.
  */
 async function finish(rt: Runtime, row: Publication, seq: number, data: Final, event?: Parameters<typeof emitOutcome>[1]): Promise<void> {
-  const base: Final = { inFlightSince: null, claimedAt: null, nextAttemptAt: null };
+  const base: Final = { inFlightSince: null, claimedAt: null, nextAttemptAt: null, rateSlotAt: null };
   const success = data.status === 'published' || data.status === 'unpublished';
   const outcome: Final = {
     ...base,
@@ -260,7 +295,7 @@ async function handleError(rt: Runtime, row: Publication, connector: Connector, 
     return;
   }
   const delay = e.rateLimited
-    ? rateLimitedDelay(e.retryAfterMs, 60000)
+    ? rateLimitedDelay(e.retryAfterMs, rateLimitFallbackMs(row.platform))
     : Math.max(e.retryAfterMs ?? 0, fullJitterDelay(attempts, retry.baseDelayMs, retry.maxDelayMs));
   const next = seq + 1;
   const ok = await rt.store.updateWhere(
@@ -275,6 +310,7 @@ async function handleError(rt: Runtime, row: Publication, connector: Connector, 
       nextAttemptAt: new Date(Date.now() + delay),
       inFlightSince: null,
       claimedAt: null,
+      rateSlotAt: null,
     },
   );
   if (ok) {

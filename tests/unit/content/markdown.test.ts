@@ -33,7 +33,7 @@ describe('printMarkdown / parseGfm', () => {
     const once = printMarkdown(parseGfm(source));
     expect(printMarkdown(parseGfm(once))).toBe(once);
     expect(once).toContain('```go\nfunc main() {}\n```');
-    expect(once).toContain('| a | b |\n| - | :-: |\n| 1 | 2 |');
+    expect(once).toContain('| a |  b  |\n| - | :-: |\n| 1 |  2  |');
     expect(once).toContain('~~deleted~~');
     expect(once).toContain('<https://auto.example>');
   });
@@ -72,7 +72,7 @@ describe('parseMarkdown', () => {
 
   it('converts inline HTML to Markdown', () => {
     expect(clean('a <del>gone</del> and <strong>bold <em>both</em></strong> <code>x &lt; y</code><br>next')).toBe(
-      'a ~~gone~~ and **bold *both*** `x < y`\\\nnext\n',
+      'a ~~gone~~ and **bold _both_** `x < y`\\\nnext\n',
     );
   });
 
