@@ -58,6 +58,11 @@ module.exports = ({ env }) => ({
       redis: { prefix: env('CROSSPOST_QUEUE_PREFIX', 'bull') },
       reconciler: { intervalMs: env.int('CROSSPOST_RECONCILE_MS', 60000) },
       http: { timeoutMs: env.int('CROSSPOST_HTTP_TIMEOUT_MS', 30000) },
+      // Draft modes (tests and demos switch them by environment; credentials come from the plugin defaults).
+      platforms: {
+        hashnode: { mode: env('CROSSPOST_HASHNODE_MODE', 'publish') },
+        medium: { publishStatus: env('CROSSPOST_MEDIUM_PUBLISH_STATUS', 'public') },
+      },
     },
   },
 });

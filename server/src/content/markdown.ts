@@ -124,8 +124,10 @@ export function parseMarkdown(markdown: string, options: ParseOptions = {}): Par
   }
   const { source: withPlaceholders, placeholders } = extractShortcodes(source);
   const tree = parseGfm(withPlaceholders);
-  warnings.push(...expandShortcodes(tree, placeholders, (inner) => parseMarkdown(inner, { frontMatter: false })));
+  // HTML first: a shortcode inside an HTML block is then a placeholder in ordinary text, and
+  // expands like any other.
   convertRawHtml(tree);
+  warnings.push(...expandShortcodes(tree, placeholders, (inner) => parseMarkdown(inner, { frontMatter: false })));
   resolveReferences(tree);
   stripHeadingIds(tree);
   flattenTableCells(tree);

@@ -78,6 +78,16 @@ async function syncPublished(rt: Runtime, row: Publication, connector: Connector
   const common = { title: article.title, warnings: rendered.warnings, payloadHash: hash };
 
   let current: Pick<Publication, 'remoteId' | 'remoteUrl' | 'remoteState' | 'syncedHash'> = row;
+  if (!row.remoteId && row.needsLookup && !connector.capabilities.lookup) {
+    // An earlier create may have reached the platform and nothing can tell: never create blindly again.
+    await finish(rt, row, seq, {
+      ...common,
+      status: 'unconfirmed',
+      lastError: `An earlier attempt to post to ${connector.name} was interrupted; it may or may not have been created, and ${connector.name} offers no way to check. Look on ${connector.name}, then either enter the post's URL or choose "retry anyway".`,
+      lastErrorKind: 'ambiguous',
+    }, 'unconfirmed');
+    return;
+  }
   if (!row.remoteId && row.needsLookup && connector.capabilities.lookup) {
     const keys = row.lookupKeys ?? connector.lookupKeys(rendered.payload);
     const found = await call(rt, row, seq, 'lookup', () => connector.findExisting(keys));

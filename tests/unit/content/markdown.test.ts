@@ -161,6 +161,10 @@ describe('parseMarkdown', () => {
       expect(clean('[docs]({{< ref "/docs/intro" >}})')).toBe('[docs](/docs/intro)\n');
     });
 
+    it('expands shortcodes inside HTML blocks', () => {
+      expect(clean('<div class="wide">{{< figure src="a.png" alt="A" >}}</div>')).toBe('![A](a.png)\n');
+    });
+
     it('leaves shortcodes inside code alone', () => {
       const source = '```md\n{{< figure src="x.png" >}}\n```\n\nUse `{{< note >}}` to add a note.';
       expect(clean(source)).toBe(source.replace('```md', '```md') + '\n');

@@ -1,0 +1,58 @@
+/**
+ * Bench 1 child: one Strapi configuration (plugin on or off, per CROSSPOST_ENABLED) answering timed
+ * publishes over HTTP, the way editors (Content Manager) and scripts (REST) publish.
+ *
+ *   batch {mode: 'rest' | 'cm', n, tag} → { latencies: ms[], settleMs }
+ *     rest: POST /api/articles (REST creates published by default) — the whole request is timed.
+ *     cm:   POST /content-manager/.../api::article.article creates a draft (not timed), then
+ *           POST .../:documentId/actions/publish is timed.
+ *   With the plugin on, the batch ends only once every publication row is settled, so this child's
+ *   background work (planner, worker) never spills into the other configuration's batch.
+ */
+import { serve } from './rpc';
+import { articleData, bootApp, createTags, expectStatus, http, waitSettled, type BenchApp } from './app';
+
+let b: BenchApp | undefined;
+let tagIds: string[] = [];
+let published = 0;
+
+const CM = '/content-manager/collection-types/api::article.article';
+
+serve(
+  {
+    async setup() {
+      b = await bootApp({ withAuth: true });
+      tagIds = await createTags(b.strapi);
+      return { pluginEnabled: b.pluginEnabled, pid: process.pid };
+    },
+
+    async batch({ mode, n, tag }: { mode: 'rest' | 'cm'; n: number; tag: string }) {
+      if (!b) throw new Error('setup first');
+      const latencies: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const data = { ...articleData(tag, i), tags: { connect: tagIds.slice(0, 2) } };
+        if (mode === 'rest') {
+          const r = await http(b.baseUrl, 'POST', '/api/articles', { token: b.apiToken, body: { data } });
+          expectStatus(r, 201, 'REST create+publish');
+          latencies.push(r.ms);
+        } else {
+          const draft = await http(b.baseUrl, 'POST', CM, { token: b.jwt, body: data });
+          expectStatus(draft, 201, 'CM create draft');
+          const r = await http(b.baseUrl, 'POST', `${CM}/${draft.body.data.documentId}/actions/publish`, { token: b.jwt, body: {} });
+          expectStatus(r, 200, 'CM publish');
+          latencies.push(r.ms);
+        }
+        published += 1;
+      }
+      const t0 = performance.now();
+      if (b.pluginEnabled) {
+        const counts = await waitSettled(b.strapi, published, 120000);
+        if ((counts.published ?? 0) !== published) throw new Error(`expected ${published} published rows, got ${JSON.stringify(counts)}`);
+      }
+      return { latencies, settleMs: performance.now() - t0 };
+    },
+  },
+  async () => {
+    await b?.stop();
+  },
+);
