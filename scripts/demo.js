@@ -79,8 +79,8 @@ function readDotEnv(file) {
       const sim = hn.createHashnodeSimulator();
       await sim.listen(Number(env.DEMO_HASHNODE_PORT || 4101));
       Object.assign(env, {
-        CROSSPOST_HASHNODE_TOKEN: hn.HASHNODE_DEFAULT_TOKEN ?? 'hashnode-test-token',
-        CROSSPOST_HASHNODE_PUBLICATION_ID: hn.HASHNODE_PRO_PUBLICATION_ID ?? hn.DEFAULT_PUBLICATION_ID,
+        CROSSPOST_HASHNODE_TOKEN: hn.HASHNODE_TEST_TOKEN,
+        CROSSPOST_HASHNODE_PUBLICATION_ID: hn.HASHNODE_DEFAULT_PUBLICATION_ID,
         CROSSPOST_HASHNODE_BASE_URL: sim.url,
       });
       sims.push(['Hashnode', sim, () => [...(sim.posts?.values?.() ?? sim.posts ?? [])].map((p) => `post ${p.id} "${p.title}"`)]);
@@ -93,7 +93,7 @@ function readDotEnv(file) {
       const md = require('../tests/simulators/medium.ts');
       const sim = md.createMediumSimulator();
       await sim.listen(Number(env.DEMO_MEDIUM_PORT || 4102));
-      Object.assign(env, { CROSSPOST_MEDIUM_TOKEN: md.MEDIUM_DEFAULT_TOKEN ?? 'medium-test-token', CROSSPOST_MEDIUM_BASE_URL: `${sim.url}/v1` });
+      Object.assign(env, { CROSSPOST_MEDIUM_TOKEN: md.MEDIUM_TEST_TOKEN, CROSSPOST_MEDIUM_BASE_URL: sim.url });
       sims.push(['Medium', sim, () => [...(sim.posts?.values?.() ?? sim.posts ?? [])].map((p) => `${p.publishStatus} ${p.id} "${p.title}"`)]);
     } catch (err) {
       console.warn(`Medium simulator not started: ${err.message}`);
