@@ -44,7 +44,6 @@ module.exports = ({ env }) => ({
           canonicalUrl: env('CROSSPOST_CANONICAL_URL', 'https://blog.example.com/posts/{slug}'),
         },
       },
-      ...(Object.keys(devtoLimits(env)).length ? { platforms: { devto: { limits: devtoLimits(env) } } } : {}),
       queue: {
         ...(env('CROSSPOST_CONCURRENCY') ? { concurrency: env.int('CROSSPOST_CONCURRENCY') } : {}),
         lockDurationMs: env.int('CROSSPOST_LOCK_MS', 30000),
@@ -58,8 +57,13 @@ module.exports = ({ env }) => ({
       redis: { prefix: env('CROSSPOST_QUEUE_PREFIX', 'bull') },
       reconciler: { intervalMs: env.int('CROSSPOST_RECONCILE_MS', 60000) },
       http: { timeoutMs: env.int('CROSSPOST_HTTP_TIMEOUT_MS', 30000) },
+      preflight: {
+        checkImages: env.bool('CROSSPOST_PREFLIGHT_IMAGES', true),
+        allowPrivateHosts: env.bool('CROSSPOST_PREFLIGHT_ALLOW_PRIVATE', false),
+      },
       // Draft modes (tests and demos switch them by environment; credentials come from the plugin defaults).
       platforms: {
+        ...(Object.keys(devtoLimits(env)).length ? { devto: { limits: devtoLimits(env) } } : {}),
         hashnode: { mode: env('CROSSPOST_HASHNODE_MODE', 'publish') },
         medium: { publishStatus: env('CROSSPOST_MEDIUM_PUBLISH_STATUS', 'public') },
       },

@@ -3,6 +3,7 @@ import { parseConfig } from './config/schema';
 import { checkConfigAgainstApp } from './config/check-app';
 import { buildConnectors } from './platforms';
 import { createPublicationStore } from './store/publications';
+import { createEntrySettingsStore } from './store/entry-settings';
 import { PlatformQueues } from './queue/queues';
 import Redis from 'ioredis';
 import { assertRedisReachable, redactRedisUrl } from './queue/redis';
@@ -63,6 +64,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     publicUrl: config.publicUrl ?? (strapi.config.get('server.url') as string | undefined) ?? undefined,
     connectors,
     store: createPublicationStore(strapi),
+    entrySettings: createEntrySettingsStore(strapi),
     queues,
     redis,
     rateWindows: new RateWindows(redis, config.redis.prefix),

@@ -6,6 +6,7 @@ import type { Core } from '@strapi/strapi';
 import type { CrosspostConfig, PlatformId } from './config/schema';
 import type { Connector } from './platforms/types';
 import type { PublicationStore } from './store/publications';
+import type { EntrySettingsStore } from './store/entry-settings';
 import type { PlatformQueues } from './queue/queues';
 import type { RateWindows } from './queue/rate-windows';
 import type Redis from 'ioredis';
@@ -24,6 +25,7 @@ export interface Runtime {
   publicUrl?: string;
   connectors: Map<PlatformId, Connector>;
   store: PublicationStore;
+  entrySettings: EntrySettingsStore;
   queues: PlatformQueues;
   /** Shared connection for the plugin's own keys (rate windows, reconciler lock). */
   redis: Redis;

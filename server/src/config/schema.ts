@@ -152,6 +152,15 @@ export const configSchema = z
       .default({}),
     http: z.object({ timeoutMs: z.number().int().min(100).default(30000) }).strict().default({}),
     reconciler: z.object({ intervalMs: positiveInt().default(60000) }).strict().default({}),
+    preflight: z
+      .object({
+        /** HEAD every image (cover and inline) before queueing; problems become warnings. */
+        checkImages: z.boolean().default(true),
+        imageTimeoutMs: z.number().int().min(100).max(60000).default(3000),
+        allowPrivateHosts: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
-import { confirmBodySchema, idParamSchema, listQuerySchema, parseInput, syncBodySchema } from './validation';
+import { confirmBodySchema, entrySettingsBodySchema, entryTargetSchema, idParamSchema, listQuerySchema, parseInput, syncBodySchema } from './validation';
 import { ConflictError, type PublicationsService } from '../services/publications';
 
 type Ctx = Context & { params: Record<string, string>; request: Context['request'] & { body?: unknown } };
@@ -44,6 +44,14 @@ const publication = ({ strapi }: { strapi: Core.Strapi }) => {
       const { id } = parseInput(idParamSchema, ctx.params);
       const body = parseInput(confirmBodySchema, ctx.request.body);
       await conflictAware(ctx, () => service().confirm(id, body));
+    },
+    async getSettings(ctx: Ctx) {
+      const target = parseInput(entryTargetSchema, ctx.query);
+      ctx.body = { data: await service().getSettings(target) };
+    },
+    async setSettings(ctx: Ctx) {
+      const { platforms, ...target } = parseInput(entrySettingsBodySchema, ctx.request.body);
+      ctx.body = { data: await service().setSettings(target, { platforms }) };
     },
     async sync(ctx: Ctx) {
       const body = parseInput(syncBodySchema, ctx.request.body);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { errors } from '@strapi/utils';
 import { PLATFORM_IDS } from '../config/schema';
 import { STATUSES } from '../store/publications';
+import { entrySettingsSchema } from '../store/entry-settings';
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -40,6 +41,16 @@ export const syncBodySchema = z
     locale: z.string().optional(),
   })
   .strict();
+
+export const entryTargetSchema = z
+  .object({
+    contentType: z.string().regex(/^(api|plugin)::[\w-]+\.[\w-]+$/, 'must be a content type UID like "api::article.article"'),
+    documentId: z.string().min(1),
+    locale: z.string().optional(),
+  })
+  .strict();
+
+export const entrySettingsBodySchema = entryTargetSchema.extend({ platforms: entrySettingsSchema.shape.platforms }).strict();
 
 export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
   const res = schema.safeParse(value ?? {});

@@ -7,9 +7,11 @@ import { uniqueKeyOf, type Publication, type Target } from '../store/publication
 import type { PlatformId } from '../config/schema';
 import { ArticleError } from '../content';
 import { hashPayload } from './hash';
+import { imageWarnings } from './preflight';
 import { articleFor, loadPublishedEntry, platformsFor, type Entry } from './entry';
+import { settingFor, type PlatformSetting } from '../store/entry-settings';
 
-export type PlanResult = 'queued' | 'unchanged' | 'already-planned' | 'outdated' | 'unconfirmed' | 'failed' | 'not-published' | 'unpublished' | 'nothing';
+export type PlanResult = 'queued' | 'delayed' | 'unchanged' | 'already-planned' | 'outdated' | 'unconfirmed' | 'failed' | 'not-published' | 'unpublished' | 'disabled' | 'nothing';
 
 const IN_FLIGHT = ['pending', 'queued', 'processing', 'retrying'];
 
@@ -17,26 +19,45 @@ export async function planPublish(rt: Runtime, t: Target): Promise<Partial<Recor
   if (!rt.config.contentTypes[t.uid]) return {};
   const entry = await loadPublishedEntry(rt, t);
   if (!entry) return {};
+  const settings = await rt.entrySettings.get(t);
+  const preflight = await preflightWarnings(rt, t, entry);
   const results: Partial<Record<PlatformId, PlanResult>> = {};
   for (const platform of platformsFor(rt, t.uid)) {
-    results[platform] = await planPlatformPublish(rt, t, platform, entry);
+    const setting = settingFor(settings, platform);
+    // The editor switched this platform off for this entry: nothing new goes there.
+    results[platform] = setting.enabled === false ? 'disabled' : await planPlatformPublish(rt, t, platform, entry, setting, preflight);
   }
   return results;
 }
 
-async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId, entry: Entry): Promise<PlanResult> {
+/** Image reachability, once per entry for every platform (the same images go everywhere). */
+async function preflightWarnings(rt: Runtime, t: Target, entry: Entry): Promise<string[]> {
+  if (!rt.config.preflight.checkImages) return [];
+  try {
+    return await imageWarnings(articleFor(rt, t, entry), {
+      timeoutMs: rt.config.preflight.imageTimeoutMs,
+      allowPrivateHosts: rt.config.preflight.allowPrivateHosts,
+    });
+  } catch (err) {
+    if (err instanceof ArticleError) return []; // reported per platform below
+    throw err;
+  }
+}
+
+async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId, entry: Entry, setting: PlatformSetting, preflight: string[]): Promise<PlanResult> {
   const connector = rt.connectors.get(platform)!;
   const key = uniqueKeyOf(t, platform);
   const existing = await rt.store.findByKey(key);
+  const options = { draft: setting.draft ?? false };
 
   let title: string;
   let hash: string;
   let warnings: string[];
   try {
     const article = articleFor(rt, t, entry);
-    const rendered = connector.render(article, (existing?.options ?? {}) as never);
+    const rendered = connector.render(article, options);
     title = article.title;
-    warnings = rendered.warnings;
+    warnings = [...rendered.warnings, ...preflight];
     hash = hashPayload(rendered.payload);
     if (rendered.blocking.length) {
       await upsert(rt, t, platform, existing, {
@@ -54,6 +75,8 @@ async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId,
     return 'failed';
   }
 
+  const optionsChanged = JSON.stringify(existing?.options ?? {}) !== JSON.stringify(options);
+  if (optionsChanged && existing) await rt.store.update(existing.id, { options });
   if (existing && existing.desired === 'published') {
     if (existing.status === 'published' && existing.syncedHash === hash) return 'unchanged';
     if (IN_FLIGHT.includes(existing.status) && existing.payloadHash === hash) return 'already-planned';
@@ -75,12 +98,15 @@ async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId,
   // A row a worker is calling the platform for keeps its status: the worker sees the newer jobSeq
   // when it finishes and queues the follow-up itself (so two creates never run side by side).
   const status = existing?.status === 'processing' ? 'processing' : 'pending';
+  // A delayed first post keeps its original moment when the entry is republished meanwhile.
+  const waitingUntil = existing?.nextAttemptAt ? new Date(existing.nextAttemptAt).getTime() : 0;
+  const delayMs = existing?.remoteId ? 0 : waitingUntil > Date.now() ? waitingUntil - Date.now() : existing ? 0 : setting.delayMs ?? 0;
   const row = await upsert(rt, t, platform, existing, {
-    title, warnings, payloadHash: hash, desired: 'published', status, jobSeq: seq,
-    attempts: 0, lastError: null, lastErrorKind: null, nextAttemptAt: null,
+    title, warnings, payloadHash: hash, desired: 'published', status, jobSeq: seq, options,
+    attempts: 0, lastError: null, lastErrorKind: null, nextAttemptAt: delayMs > 0 ? new Date(Date.now() + delayMs) : null,
   });
-  await enqueue(rt, row, seq);
-  return 'queued';
+  await enqueue(rt, row, seq, delayMs);
+  return delayMs > 0 ? 'delayed' : 'queued';
 }
 
 /** Unpublish or delete of an entry: every platform row of it that reached (or may reach) a platform is taken down. */

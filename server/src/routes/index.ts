@@ -13,6 +13,8 @@ const endpoints = [
   { method: 'POST', path: '/publications/:id/cancel', handler: 'publication.cancel', action: ACTIONS.publish },
   { method: 'POST', path: '/publications/:id/confirm', handler: 'publication.confirm', action: ACTIONS.publish },
   { method: 'POST', path: '/sync', handler: 'publication.sync', action: ACTIONS.publish },
+  { method: 'GET', path: '/entry-settings', handler: 'publication.getSettings', action: ACTIONS.read },
+  { method: 'PUT', path: '/entry-settings', handler: 'publication.setSettings', action: ACTIONS.publish },
 ] as const;
 
 export default {

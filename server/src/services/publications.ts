@@ -10,6 +10,7 @@ import { enqueue, planPublish, planUnpublish } from '../planner/planner';
 import { publicationView } from '../notify/events';
 import type { Publication, PublicationStatus } from '../store/publications';
 import type { PlatformId } from '../config/schema';
+import type { EntrySettings } from '../store/entry-settings';
 
 /** The action does not fit the publication's current state (answered as 409). */
 export class ConflictError extends Error {
@@ -121,6 +122,18 @@ const publications = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new ConflictError(`Nothing to confirm: confirm applies to unconfirmed or outdated publications and to posts removed by hand; this one is ${row.status}.`);
       }
       return publicationView((await rt().store.get(id))!);
+    },
+
+    async getSettings(target: { contentType: string; documentId: string; locale?: string }) {
+      return rt().entrySettings.get({ uid: target.contentType, documentId: target.documentId, locale: target.locale ?? '' });
+    },
+
+    /** Saved now, applied from the entry's next publish (or a sync). */
+    async setSettings(target: { contentType: string; documentId: string; locale?: string }, settings: EntrySettings) {
+      if (!rt().config.contentTypes[target.contentType]) {
+        throw new errors.ValidationError(`"${target.contentType}" is not a content type the plugin watches (config/plugins → crosspost.config.contentTypes).`);
+      }
+      return rt().entrySettings.set({ uid: target.contentType, documentId: target.documentId, locale: target.locale ?? '' }, settings);
     },
 
     /** Plan an entry again now (for example after changing the plugin config). */

@@ -75,7 +75,8 @@ async function syncPublished(rt: Runtime, row: Publication, connector: Connector
     throw new PlatformError(connector.id, 'permanent', rendered.blocking.join(' '));
   }
   const hash = hashPayload(rendered.payload);
-  const common = { title: article.title, warnings: rendered.warnings, payloadHash: hash };
+  // Warnings stay as the planner computed them (they include the pre-flight image checks).
+  const common = { title: article.title, payloadHash: hash };
 
   let current: Pick<Publication, 'remoteId' | 'remoteUrl' | 'remoteState' | 'syncedHash'> = row;
   if (!row.remoteId && row.needsLookup && !connector.capabilities.lookup) {
