@@ -43,6 +43,11 @@ module.exports = ({ env }) => ({
           },
           canonicalUrl: env('CROSSPOST_CANONICAL_URL', 'https://blog.example.com/posts/{slug}'),
         },
+        // No Draft & Publish: every save is live. HTML body, tags as "a, b, c"; the slug comes from the headline.
+        'api::note.note': {
+          fields: { title: 'headline', body: 'html', bodyFormat: 'html', tags: 'keywords' },
+          canonicalUrl: 'https://blog.example.com/notes/{slug}',
+        },
       },
       queue: {
         ...(env('CROSSPOST_CONCURRENCY') ? { concurrency: env.int('CROSSPOST_CONCURRENCY') } : {}),

@@ -190,3 +190,29 @@ describe('publishing to DEV', () => {
     ]);
   });
 });
+
+describe('a content type without Draft & Publish (HTML body, comma-separated tags)', () => {
+  test('create is a publish, update is an update', async () => {
+    const notes = app.strapi.documents('api::note.note' as never) as any;
+    const note = await notes.create({
+      data: { headline: 'Quick note', html: '<h2>Heads up</h2><p>Read <a href="/docs">the docs</a> <strong>now</strong>.</p><ul><li>one</li><li>two</li></ul>', keywords: 'News, Release Notes,news' },
+    });
+    const row = await waitForStatus(app.strapi, note.documentId, 'devto');
+    expect(row.status).toBe('published');
+    const article = devto.articles.find((a) => String(a.id) === row.remoteId)!;
+    expect(article.title).toBe('Quick note');
+    expect(article.canonicalUrl).toBe('https://blog.example.com/notes/quick-note');
+    expect(article.tags).toEqual(['news', 'releasenotes']);
+    expect(article.bodyMarkdown).toContain('## Heads up');
+    expect(article.bodyMarkdown).toContain('Read [the docs](https://cms.example.com/docs) **now**.');
+    expect(article.bodyMarkdown).toMatch(/- one\n- two/);
+
+    await notes.update({ documentId: note.documentId, data: { html: '<p>Changed.</p>' } });
+    await waitFor(async () => {
+      const r = await rowFor(app.strapi, note.documentId, 'devto');
+      return r?.status === 'published' && r.syncedHash !== row.syncedHash;
+    });
+    expect(devto.server.requestsTo('PUT', `/api/articles/${row.remoteId}`)).toHaveLength(1);
+    expect(devto.articles.find((a) => String(a.id) === row.remoteId)!.bodyMarkdown.trim()).toBe('Changed.');
+  });
+});
