@@ -259,11 +259,28 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
         { status: s },
       );
     }
-    if (s === 429 || s >= 500) {
+    if (s === 429) {
+      const said = errors[0]?.message ? ` ("${errors[0].message}")` : '';
+      throw new PlatformError('hashnode', 'retryable', `Hashnode rate limit reached${said}; will retry when it allows.`, {
+        status: s,
+        rateLimited: true,
+        retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+      });
+    }
+    if (s >= 500) {
       throw classifyStatus('hashnode', NAME, res, safety, errors[0]?.message)!;
     }
     if (s === 413) {
       throw new PlatformError('hashnode', 'permanent', `Hashnode refused the request as too large (413); it accepts up to ${kb(HASHNODE_MAX_REQUEST_BYTES)}. Shorten the article.`, { status: s });
+    }
+    // An HTTP-level 404 is about the endpoint (Hashnode reports missing posts inside HTTP 200).
+    if (s === 404 || s === 405) {
+      throw new PlatformError(
+        'hashnode',
+        'permanent',
+        `Hashnode answered ${s}: ${ENV_BASE_URL} does not point to the GraphQL API (use https://gql-beta.hashnode.com).`,
+        { status: s },
+      );
     }
     if (errors.length > 0) {
       const data = json?.data?.[operation];

@@ -113,6 +113,12 @@ export class PlatformQueues {
     return state === 'waiting' || state === 'delayed' || state === 'active' || state === 'paused';
   }
 
+  /** True while a worker holds the job's lock (Bull moves a dead worker's job out of `active`). */
+  async isActive(platform: PlatformId, jobId: string): Promise<boolean> {
+    const job = await this.get(platform).getJob(jobId);
+    return job ? (await job.getState()) === 'active' : false;
+  }
+
   /** Starts processing on every queue. Resolves once each worker is really listening. */
   async startWorkers(concurrency: number, handler: (platform: PlatformId, job: Bull.Job<JobData>) => Promise<void>): Promise<void> {
     for (const [platform, queue] of this.queues) {

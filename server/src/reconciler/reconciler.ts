@@ -41,11 +41,13 @@ export function startReconciler(rt: Runtime): Reconciler {
       // Bull re-runs a stalled job after lockDuration + stalledInterval; give it that chance first.
       const grace = rt.config.queue.lockDurationMs + rt.config.queue.stalledIntervalMs * 2;
       if (now - claimedAt < grace) return null;
+      // A worker still holds it (a slow platform call): never start a second one beside it.
+      if (row.claimedBy && (await rt.queues.isActive(row.platform, row.claimedBy))) return null;
       if (await rt.queues.hasLiveJob(row.platform, row.id, row.jobSeq)) return null;
       const next = row.jobSeq + 1;
       const ok = await rt.store.updateWhere(
         { id: row.id, jobSeq: row.jobSeq, status: 'processing' },
-        { status: 'retrying', jobSeq: next, claimedAt: null, needsLookup: row.needsLookup || row.inFlightSince !== null, inFlightSince: null },
+        { status: 'retrying', jobSeq: next, claimedAt: null, claimedBy: null, needsLookup: row.needsLookup || row.inFlightSince !== null, inFlightSince: null },
       );
       if (!ok) return null;
       await rt.queues.add(row.platform, row.id, next);

@@ -40,6 +40,8 @@ export interface Publication {
   lookupKeys: LookupKeys | null;
   inFlightSince: string | Date | null;
   claimedAt: string | Date | null;
+  /** Bull job id that holds the row while it is `processing`. */
+  claimedBy: string | null;
   nextAttemptAt: string | Date | null;
   /** A rate-limit slot booked for this row's next platform call. */
   rateSlotAt: string | Date | null;

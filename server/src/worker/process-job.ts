@@ -6,7 +6,7 @@
  */
 import type { Runtime } from '../runtime';
 import type { Publication } from '../store/publications';
-import type { JobData } from '../queue/queues';
+import { jobIdOf, type JobData } from '../queue/queues';
 import { PlatformError, type Connector, type LookupKeys, type RemoteRef } from '../platforms/types';
 import { loadPublishedEntry, articleFor } from '../planner/entry';
 import { hashPayload } from '../planner/hash';
@@ -42,21 +42,27 @@ export async function processJob(rt: Runtime, data: JobData): Promise<void> {
 /** Takes the row for this job, or returns null when the job is stale or someone else holds it. */
 async function claim(rt: Runtime, data: JobData): Promise<Publication | null> {
   const now = new Date();
+  const jobId = jobIdOf(data.publicationId, data.seq);
   const claimed = await rt.store.updateWhere(
     { id: data.publicationId, jobSeq: data.seq, status: { $in: [...CLAIMABLE] } },
-    { status: 'processing', claimedAt: now },
+    { status: 'processing', claimedAt: now, claimedBy: jobId },
   );
   if (claimed) return rt.store.get(data.publicationId);
 
-  // A stalled re-run of this very job: the worker that claimed it died. Take it over, and if it had
-  // already started the platform call, look for that call's result before doing anything again.
   const row = await rt.store.get(data.publicationId);
   if (!row || row.jobSeq !== data.seq || row.status !== 'processing') return null;
-  const claimedAt = row.claimedAt ? new Date(row.claimedAt).getTime() : 0;
-  if (now.getTime() - claimedAt < rt.config.queue.lockDurationMs) return null;
+  // Bull re-runs this very job only after its lock expired (the worker died): take it over. Another
+  // job's claim is taken over only once Bull no longer sees that job running; while it runs, it will
+  // queue the follow-up itself when it finishes (see finish()).
+  if (row.claimedBy !== jobId) {
+    const claimedAt = row.claimedAt ? new Date(row.claimedAt).getTime() : 0;
+    if (now.getTime() - claimedAt < rt.config.queue.lockDurationMs) return null;
+    if (row.claimedBy && (await rt.queues.isActive(row.platform, row.claimedBy))) return null;
+  }
+  // If the earlier holder had started the platform call, look for its result before doing anything again.
   const tookOver = await rt.store.updateWhere(
     { id: row.id, jobSeq: data.seq, status: 'processing', claimedAt: row.claimedAt },
-    { claimedAt: now, needsLookup: row.needsLookup || row.inFlightSince !== null },
+    { claimedAt: now, claimedBy: jobId, needsLookup: row.needsLookup || row.inFlightSince !== null },
   );
   return tookOver ? rt.store.get(row.id) : null;
 }
@@ -193,6 +199,7 @@ async function deferForRateLimit(rt: Runtime, row: Publication, seq: number, con
       rateSlotAt: new Date(slotAt),
       nextAttemptAt: at,
       claimedAt: null,
+      claimedBy: null,
       lastError: `Waiting for ${connector.name}'s rate limit (${describeWindow(w)}); the next slot is at ${at.toISOString()}.`,
       lastErrorKind: 'rate-limited',
     },
@@ -246,7 +253,7 @@ type Final = Partial<Publication>;
  * were calling the platform, keep what we learned about the remote copy and queue the newer plan.
  */
 async function finish(rt: Runtime, row: Publication, seq: number, data: Final, event?: Parameters<typeof emitOutcome>[1]): Promise<void> {
-  const base: Final = { inFlightSince: null, claimedAt: null, nextAttemptAt: null, rateSlotAt: null };
+  const base: Final = { inFlightSince: null, claimedAt: null, claimedBy: null, nextAttemptAt: null, rateSlotAt: null };
   const success = data.status === 'published' || data.status === 'unpublished';
   const outcome: Final = {
     ...base,
@@ -321,6 +328,7 @@ async function handleError(rt: Runtime, row: Publication, connector: Connector, 
       nextAttemptAt: new Date(Date.now() + delay),
       inFlightSince: null,
       claimedAt: null,
+      claimedBy: null,
       rateSlotAt: null,
     },
   );
