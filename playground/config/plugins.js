@@ -69,7 +69,10 @@ module.exports = ({ env }) => ({
       // Draft modes (tests and demos switch them by environment; credentials come from the plugin defaults).
       platforms: {
         ...(Object.keys(devtoLimits(env)).length ? { devto: { limits: devtoLimits(env) } } : {}),
-        hashnode: { mode: env('CROSSPOST_HASHNODE_MODE', 'publish') },
+        hashnode: {
+          mode: env('CROSSPOST_HASHNODE_MODE', 'publish'),
+          lookupDelayMs: env.int('CROSSPOST_HASHNODE_LOOKUP_DELAY_MS', 30000),
+        },
         medium: { publishStatus: env('CROSSPOST_MEDIUM_PUBLISH_STATUS', 'public') },
       },
     },

@@ -48,6 +48,8 @@ function baseEnv(dbFile: string, prefix: string): Record<string, string> {
     CROSSPOST_RETRY_MAX_MS: '400',
     CROSSPOST_RECONCILE_MS: '0',
     CROSSPOST_HTTP_TIMEOUT_MS: '2000',
+    // The Hashnode simulator serves fresh reads unless a test turns its stale cache on.
+    CROSSPOST_HASHNODE_LOOKUP_DELAY_MS: '100',
     // example.com is not reachable from here; tests that check images serve their own.
     CROSSPOST_PREFLIGHT_IMAGES: 'false',
     LOG_LEVEL: 'error',

@@ -191,6 +191,30 @@ describe('publishing to DEV', () => {
   });
 });
 
+describe('an article deleted on DEV by hand', () => {
+  test('the next update fails saying so, and retry posts it afresh', async () => {
+    const docs = app.strapi.documents(ARTICLE_UID as never) as any;
+    const doc = await docs.create({ data: { title: 'Deleted over there', slug: 'deleted-over-there', body: blocksBody('v1') } });
+    await docs.publish({ documentId: doc.documentId });
+    const first = await waitForStatus(app.strapi, doc.documentId, 'devto', ['published']);
+    devto.articles.splice(devto.articles.findIndex((a) => String(a.id) === first.remoteId), 1);
+
+    await docs.update({ documentId: doc.documentId, data: { body: blocksBody('v2') } });
+    await docs.publish({ documentId: doc.documentId });
+    const failed = await waitForStatus(app.strapi, doc.documentId, 'devto', ['failed']);
+    expect(failed.lastError).toBe(`The article ${first.remoteId} no longer exists on DEV, or belongs to another account (404). Retry to post it again.`);
+    expect(failed.remoteId).toBeNull();
+
+    const jwt2 = await createAdmin(app);
+    await request(app.httpServer).post(`/crosspost/publications/${failed.id}/retry`).set('Authorization', `Bearer ${jwt2}`).expect(200);
+    const again = await waitForStatus(app.strapi, doc.documentId, 'devto', ['published']);
+    expect(again.remoteId).not.toBe(first.remoteId);
+    const copies = devto.articles.filter((a) => a.title === 'Deleted over there');
+    expect(copies).toHaveLength(1);
+    expect(copies[0].bodyMarkdown).toContain('v2');
+  });
+});
+
 describe('a content type without Draft & Publish (HTML body, comma-separated tags)', () => {
   test('create is a publish, update is an update', async () => {
     const notes = app.strapi.documents('api::note.note' as never) as any;

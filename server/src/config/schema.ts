@@ -96,6 +96,8 @@ const hashnodeSchema = z
       .optional(),
     baseUrl: httpUrl('CROSSPOST_HASHNODE_BASE_URL'),
     mode: z.enum(['publish', 'draft']).default('publish'),
+    /** Hashnode's reads can be ~25 s stale: wait this long before looking for an interrupted create. */
+    lookupDelayMs: positiveInt(10 * 60 * 1000).default(30000),
     limits: z.object({ mutations: rateLimit.default({ max: 500, durationMs: 60000 }) }).strict().default({}),
   })
   .strict();

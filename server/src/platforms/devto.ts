@@ -96,7 +96,7 @@ export function createDevtoConnector(config: DevtoConfig, http: { timeoutMs: num
     if (res.status === 422) {
       return new PlatformError('devto', 'permanent', `DEV rejected the article: ${detail ?? 'validation failed'}`, { status: 422 });
     }
-    if (res.status === 404 && notFound) return new PlatformError('devto', 'permanent', notFound, { status: 404 });
+    if (res.status === 404 && notFound) return new PlatformError('devto', 'permanent', notFound, { status: 404, remoteGone: true });
     return classifyStatus('devto', NAME, res, safety, detail && detail !== 'unauthorized' ? detail : undefined) ??
       new PlatformError('devto', 'permanent', `DEV answered ${res.status}.`, { status: res.status });
   }
@@ -138,7 +138,7 @@ export function createDevtoConnector(config: DevtoConfig, http: { timeoutMs: num
     async update(remoteId, payload) {
       const res = await client.request('PUT', `/articles/${encodeURIComponent(remoteId)}`, { body: payload });
       if (res.status !== 200) {
-        throw fail(res, 'idempotent', `The article ${remoteId} no longer exists on DEV or belongs to another account (404). Retry to create it again.`);
+        throw fail(res, 'idempotent', `The article ${remoteId} no longer exists on DEV, or belongs to another account (404).`);
       }
       return { ...toRef(readArticle(res, 'idempotent'), payload), remoteState: payload.article.published ? 'published' : 'draft' };
     },

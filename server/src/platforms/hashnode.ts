@@ -28,6 +28,8 @@ export interface HashnodeConfig {
   publicationId: string;
   baseUrl: string;
   mode: 'publish' | 'draft';
+  /** Minimum wait before looking up an interrupted create (Hashnode reads may be ~25 s stale). */
+  lookupDelayMs?: number;
 }
 
 /** What render produces and the hash covers: the article's fields plus where and how it goes. */
@@ -229,6 +231,8 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
   /** What a NOT_FOUND means depends on the call; the caller says. */
   interface CallContext {
     notFound?: string;
+    /** NOT_FOUND means our remote copy is gone (a retry should post it afresh). */
+    remoteGone?: boolean;
   }
 
   /**
@@ -348,7 +352,7 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
       case 'BAD_REQUEST':
         return new PlatformError('hashnode', 'permanent', `Hashnode rejected the article: ${said}`, { status });
       case 'NOT_FOUND': {
-        const err = new PlatformError('hashnode', 'permanent', ctx.notFound ?? `Hashnode could not find what was asked for: ${said}`, { status });
+        const err = new PlatformError('hashnode', 'permanent', ctx.notFound ?? `Hashnode could not find what was asked for: ${said}`, { status, remoteGone: ctx.remoteGone });
         notFoundErrors.add(err);
         return err;
       }
@@ -385,13 +389,14 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
   }
 
   async function updatePost(postId: string, payload: HashnodePayload): Promise<RemoteRef> {
-    const data = await gql<{ updatePost?: { post?: PostNode } }>('updatePost', { input: updatePostInput(postId, payload) }, 'idempotent', { notFound: postGone(postId) });
+    const data = await gql<{ updatePost?: { post?: PostNode } }>('updatePost', { input: updatePostInput(postId, payload) }, 'idempotent', { notFound: postGone(postId), remoteGone: true });
     return postRef(data.updatePost?.post, 'idempotent');
   }
 
   async function updateDraft(draftId: string, payload: HashnodePayload): Promise<RemoteRef> {
     const data = await gql<{ updateDraft?: { draft?: DraftNode } }>('updateDraft', { input: { draftId, ...draftFields(payload) } }, 'idempotent', {
       notFound: `The draft ${draftId} no longer exists on Hashnode (deleted, or published by hand), so it cannot be updated.`,
+      remoteGone: true,
     });
     return draftRef(data.updateDraft?.draft, 'idempotent');
   }
@@ -458,7 +463,7 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
   return {
     id: 'hashnode',
     name: NAME,
-    capabilities: { update: true, unpublish: true, lookup: true },
+    capabilities: { update: true, unpublish: true, lookup: true, lookupDelayMs: config.lookupDelayMs ?? 30000 },
     render,
 
     async create(payload) {

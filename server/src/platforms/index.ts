@@ -25,7 +25,7 @@ export function buildConnectors(config: CrosspostConfig): ConnectorSet {
   else if (!hashnode.token || !hashnode.publicationId) disabled.hashnode = 'no token and publication id (CROSSPOST_HASHNODE_TOKEN, CROSSPOST_HASHNODE_PUBLICATION_ID)';
   else {
     const { token, publicationId, baseUrl, mode } = hashnode;
-    connectors.set('hashnode', createHashnodeConnector({ token, publicationId, baseUrl, mode }, http) as Connector);
+    connectors.set('hashnode', createHashnodeConnector({ token, publicationId, baseUrl, mode, lookupDelayMs: hashnode.lookupDelayMs }, http) as Connector);
   }
 
   if (!medium.enabled) disabled.medium = 'disabled in config';

@@ -14,6 +14,8 @@ export interface RemoteRef {
   remoteId: string;
   remoteUrl?: string;
   remoteState: RemoteState;
+  /** Something the editor should know about the outcome (e.g. "delisted, still reachable by URL"). */
+  note?: string;
 }
 
 /** What identifies our create on the platform, kept on the row so a later run can look for it. */
@@ -42,6 +44,8 @@ export interface Capabilities {
   unpublish: boolean;
   /** Can find an earlier create after an ambiguous outcome (timeout after sending). */
   lookup: boolean;
+  /** Wait at least this long before that lookup (Hashnode's reads can be ~25 s stale). */
+  lookupDelayMs?: number;
 }
 
 export interface Connector<TPayload = unknown> {
@@ -74,12 +78,14 @@ export class PlatformError extends Error {
   readonly retryAfterMs?: number;
   /** A rate limit answer: retried without using up the retry budget. */
   readonly rateLimited: boolean;
+  /** The remote copy no longer exists (deleted on the platform): a retry should post it afresh. */
+  readonly remoteGone: boolean;
 
   constructor(
     platform: PlatformId,
     kind: ErrorKind,
     message: string,
-    opts: { status?: number; retryAfterMs?: number; rateLimited?: boolean } = {},
+    opts: { status?: number; retryAfterMs?: number; rateLimited?: boolean; remoteGone?: boolean } = {},
   ) {
     super(message);
     this.name = 'PlatformError';
@@ -88,5 +94,6 @@ export class PlatformError extends Error {
     this.status = opts.status;
     this.retryAfterMs = opts.retryAfterMs;
     this.rateLimited = opts.rateLimited ?? false;
+    this.remoteGone = opts.remoteGone ?? false;
   }
 }

@@ -166,7 +166,8 @@ async function syncUnpublished(rt: Runtime, row: Publication, connector: Connect
   if (await deferForRateLimit(rt, row, seq, connector, 'unpublish', undefined)) return;
   await markInFlight(rt, row, seq);
   const ref = await call(rt, row, seq, 'unpublish', () => connector.unpublish(remoteId as string));
-  await finish(rt, row, seq, { ...refFields(ref), status: 'unpublished', syncedHash: null }, 'unpublished');
+  const warnings = ref.note ? [...(row.warnings ?? []).filter((w) => w !== ref.note), ref.note] : row.warnings;
+  await finish(rt, row, seq, { ...refFields(ref), status: 'unpublished', syncedHash: null, warnings }, 'unpublished');
 }
 
 function refFields(ref: RemoteRef) {
@@ -226,7 +227,12 @@ async function call<T>(rt: Runtime, row: Publication, seq: number, operation: Op
       operation,
       outcome: adopted ? 'adopted' : 'success',
       durationMs: Date.now() - started,
-      message: operation === 'lookup' ? (result ? 'Found the earlier create on the platform and adopted it.' : 'No earlier create found.') : undefined,
+      message:
+        operation === 'lookup'
+          ? result
+            ? 'Found the earlier create on the platform and adopted it.'
+            : 'No earlier create found.'
+          : (result as { note?: string } | undefined)?.note,
       jobSeq: seq,
     });
     return result;
@@ -289,6 +295,19 @@ async function handleError(rt: Runtime, row: Publication, connector: Connector, 
   }
   const e = err as PlatformError;
   const { retry } = rt.config;
+  if (e.remoteGone) {
+    // Deleted on the platform: forget the remote copy so that "retry" posts it afresh.
+    await finish(rt, row, seq, {
+      status: 'failed',
+      lastError: `${e.message} Retry to post it again.`,
+      lastErrorKind: 'permanent',
+      remoteId: null,
+      remoteUrl: null,
+      remoteState: 'none',
+      syncedHash: null,
+    }, 'failed');
+    return;
+  }
   if (e.kind === 'permanent') {
     await finish(rt, row, seq, { status: 'failed', lastError: e.message, lastErrorKind: 'permanent' }, 'failed');
     return;
@@ -314,7 +333,12 @@ async function handleError(rt: Runtime, row: Publication, connector: Connector, 
   }
   const delay = e.rateLimited
     ? rateLimitedDelay(e.retryAfterMs, rateLimitFallbackMs(row.platform))
-    : Math.max(e.retryAfterMs ?? 0, fullJitterDelay(attempts, retry.baseDelayMs, retry.maxDelayMs));
+    : Math.max(
+        e.retryAfterMs ?? 0,
+        // A lookup comes next: give the platform's read side time to see the create.
+        e.kind === 'ambiguous' ? (connector.capabilities.lookupDelayMs ?? 0) : 0,
+        fullJitterDelay(attempts, retry.baseDelayMs, retry.maxDelayMs),
+      );
   const next = seq + 1;
   const ok = await rt.store.updateWhere(
     { id: row.id, jobSeq: seq },
