@@ -4,7 +4,6 @@
  * delist (Hashnode's API cannot remove posts), and the Pro gate / a bad token must fail without retries.
  */
 import {
-import { DELIST_NOTE } from '../../server/src/platforms/hashnode';
   createHashnodeSimulator,
   HASHNODE_DEFAULT_PUBLICATION_ID,
   HASHNODE_DEFAULT_USER,
@@ -12,6 +11,7 @@ import { DELIST_NOTE } from '../../server/src/platforms/hashnode';
   HASHNODE_TEST_TOKEN,
   type HashnodeSimulator,
 } from '../simulators/hashnode';
+import { DELIST_NOTE } from '../../server/src/platforms/hashnode';
 import { startTestApp, waitFor, type TestApp } from '../helpers/strapi';
 import { ARTICLE_UID, attemptsFor, blocksBody, rowFor, waitForStatus } from '../helpers/publications';
 
