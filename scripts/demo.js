@@ -7,24 +7,11 @@
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
+const { reachable, redisUrlFrom, START_REDIS_HINT } = require('./lib');
 
 const root = path.resolve(__dirname, '..');
 const appDir = path.join(root, 'playground');
-
-function reachable(host, port, timeoutMs = 1500) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 function step(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
@@ -44,13 +31,11 @@ function readDotEnv(file) {
 
 (async () => {
   const env = { ...readDotEnv(path.join(appDir, '.env')), ...process.env };
-  const redisUrl = new URL(env.CROSSPOST_REDIS_URL || env.REDIS_URL || 'redis://127.0.0.1:6379');
+  const redisUrl = redisUrlFrom(env);
   if (!(await reachable(redisUrl.hostname, Number(redisUrl.port || 6379)))) {
     console.error(
       `\nRedis does not answer at ${redisUrl.host}; the plugin queues its jobs in Redis.\n` +
-        'Start one, then run `npm run demo` again:\n' +
-        '  redis-server --daemonize yes            (Debian/Ubuntu: sudo apt-get install redis-server)\n' +
-        '  docker run -d -p 6379:6379 redis:7      (with Docker)\n' +
+        `Start one, then run \`npm run demo\` again:\n${START_REDIS_HINT}\n` +
         'or set CROSSPOST_REDIS_URL to a Redis you have.\n',
     );
     process.exit(1);

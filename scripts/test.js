@@ -7,26 +7,13 @@
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { reachable, redisUrlFrom, START_REDIS_HINT } = require('./lib');
 
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const extraArgs = process.argv.slice(2);
-
-function reachable(host, port, timeoutMs = 1500) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 function run(cmd, args, env = {}) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
@@ -54,12 +41,11 @@ function jest(label, args, env = {}) {
     console.error('Dependencies are not installed. Run `npm install` (or `npm ci`) first.');
     process.exit(1);
   }
-  const redisUrl = new URL(process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379');
+  const redisUrl = redisUrlFrom(process.env, 'TEST_REDIS_URL');
   if (!(await reachable(redisUrl.hostname, Number(redisUrl.port || 6379)))) {
     console.error(
       `Redis does not answer at ${redisUrl.host}. The integration tests need a real Redis.\n` +
-        'Start one with `redis-server --daemonize yes --save "" --appendonly no` (Debian: `apt-get install redis-server`),\n' +
-        'or point TEST_REDIS_URL at one.',
+        `Start one:\n${START_REDIS_HINT}\nor point TEST_REDIS_URL at one.`,
     );
     process.exit(1);
   }
