@@ -1,5 +1,6 @@
 /**
- * Two projects: `unit` (pure logic, simulators) and `integration` (a real Strapi, real Redis, simulators).
+ * Three projects: `unit` (pure logic, simulators), `integration` (a real Strapi, real Redis, simulators) and
+ * `fault` (fault injection: worker kills, Redis loss, platform errors, restarts).
  * The unified/remark ecosystem ships ESM only; Jest's CommonJS runtime needs those packages transformed,
  * so every installed package that declares "type": "module" is handed to babel-jest.
  */
@@ -58,5 +59,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
     },
+    // Fault injection (kill -9, Redis loss, platform errors, restarts): run with --runInBand.
+    { ...shared, displayName: 'fault', testMatch: ['<rootDir>/tests/fault/**/*.test.ts'] },
   ],
 };

@@ -2,7 +2,8 @@
 /**
  * `npm test`: builds the plugin (the test app loads it from dist/ like a user's app would), then runs
  * the unit tests and the integration suite against a real Strapi on SQLite, and again on PostgreSQL
- * when one answers on 127.0.0.1:5432 (CI sets CROSSPOST_REQUIRE_POSTGRES=1 to make it mandatory).
+ * when one answers on 127.0.0.1:5432, followed by the fault-injection suite, which needs PostgreSQL for
+ * its multi-process kill -9 test (CI sets CROSSPOST_REQUIRE_POSTGRES=1 to make both mandatory).
  * Ends with one plain line "N passed, N failed, N skipped".
  */
 const { spawnSync } = require('node:child_process');
@@ -63,11 +64,13 @@ function jest(label, args, env = {}) {
   const pgUp = await reachable('127.0.0.1', 5432);
   if (pgUp && process.env.CROSSPOST_SKIP_POSTGRES !== '1') {
     add(jest('integration-postgres', ['--selectProjects', 'integration', '--runInBand'], { TEST_DB: 'postgres' }));
+    // Fault injection: kill -9 of worker processes (they share a PostgreSQL database), Redis loss, a fault matrix.
+    add(jest('fault', ['--selectProjects', 'fault', '--runInBand']));
   } else if (process.env.CROSSPOST_REQUIRE_POSTGRES === '1') {
     console.error('PostgreSQL does not answer on 127.0.0.1:5432 and CROSSPOST_REQUIRE_POSTGRES=1.');
     totals.failed += 1;
   } else {
-    console.log('[integration-postgres] skipped: no PostgreSQL on 127.0.0.1:5432 (the suite ran on SQLite).');
+    console.log('[integration-postgres] [fault] skipped: no PostgreSQL on 127.0.0.1:5432 (the integration suite ran on SQLite).');
   }
 
   console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

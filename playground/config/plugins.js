@@ -73,7 +73,10 @@ module.exports = ({ env }) => ({
           mode: env('CROSSPOST_HASHNODE_MODE', 'publish'),
           lookupDelayMs: env.int('CROSSPOST_HASHNODE_LOOKUP_DELAY_MS', 30000),
         },
-        medium: { publishStatus: env('CROSSPOST_MEDIUM_PUBLISH_STATUS', 'public') },
+        medium: {
+          publishStatus: env('CROSSPOST_MEDIUM_PUBLISH_STATUS', 'public'),
+          ...(rateLimit(env, 'CROSSPOST_MEDIUM_LIMIT_POSTS') ? { limits: { posts: rateLimit(env, 'CROSSPOST_MEDIUM_LIMIT_POSTS') } } : {}),
+        },
       },
     },
   },

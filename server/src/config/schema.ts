@@ -153,7 +153,14 @@ export const configSchema = z
       .strict()
       .default({}),
     http: z.object({ timeoutMs: z.number().int().min(100).default(30000) }).strict().default({}),
-    reconciler: z.object({ intervalMs: positiveInt().default(60000) }).strict().default({}),
+    reconciler: z
+      .object({
+        intervalMs: positiveInt().default(60000),
+        /** How far back to look for publishes whose planning was lost (never before the type was watched). */
+        lookbackMs: positiveInt().default(24 * 3600 * 1000),
+      })
+      .strict()
+      .default({}),
     preflight: z
       .object({
         /** HEAD every image (cover and inline) before queueing; problems become warnings. */

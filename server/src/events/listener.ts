@@ -20,6 +20,20 @@ export interface EntryListener {
   idle(): Promise<void>;
 }
 
+/** A database hiccup while planning must not lose the publish: try again a few times. */
+const PLAN_RETRY_DELAYS_MS = [500, 2000, 8000];
+
+async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= PLAN_RETRY_DELAYS_MS.length) throw err;
+      await new Promise((r) => setTimeout(r, PLAN_RETRY_DELAYS_MS[i]));
+    }
+  }
+}
+
 export function listenToEntryEvents(rt: Runtime): EntryListener {
   const chains = new Map<string, Promise<void>>();
 
@@ -27,9 +41,11 @@ export function listenToEntryEvents(rt: Runtime): EntryListener {
     const key = `${t.uid}|${t.documentId}|${t.locale}`;
     const prev = chains.get(key) ?? Promise.resolve();
     const next = prev
-      .then(() => (what === 'publish' ? planPublish(rt, t) : planUnpublish(rt, t)))
+      .then(() => withRetries(() => (what === 'publish' ? planPublish(rt, t) : planUnpublish(rt, t))))
       .then(() => undefined)
-      .catch((err: Error) => rt.log.error(`crosspost: planning ${what} of ${key} failed: ${err?.stack ?? err}`))
+      .catch((err: Error) =>
+        rt.log.error(`crosspost: planning ${what} of ${key} failed after retries (the reconciler will pick it up): ${err?.stack ?? err}`),
+      )
       .finally(() => {
         if (chains.get(key) === next) chains.delete(key);
       });

@@ -61,7 +61,7 @@ async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId,
     hash = hashPayload(rendered.payload);
     if (rendered.blocking.length) {
       await upsert(rt, t, platform, existing, {
-        title, warnings, payloadHash: hash, desired: 'published', status: 'failed',
+        title, warnings, payloadHash: hash, desired: 'published', status: 'failed', plannedAt: new Date(),
         lastError: rendered.blocking.join(' '), lastErrorKind: 'permanent', jobSeq: (existing?.jobSeq ?? 0) + 1,
       });
       return 'failed';
@@ -69,25 +69,29 @@ async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId,
   } catch (err) {
     if (!(err instanceof ArticleError)) throw err;
     await upsert(rt, t, platform, existing, {
-      title: existing?.title ?? null, desired: 'published', status: 'failed', lastError: err.message,
+      title: existing?.title ?? null, desired: 'published', status: 'failed', lastError: err.message, plannedAt: new Date(),
       lastErrorKind: 'permanent', jobSeq: (existing?.jobSeq ?? 0) + 1,
     });
     return 'failed';
   }
 
+  const plannedAt = new Date();
   const optionsChanged = JSON.stringify(existing?.options ?? {}) !== JSON.stringify(options);
-  if (optionsChanged && existing) await rt.store.update(existing.id, { options });
   if (existing && existing.desired === 'published') {
-    if (existing.status === 'published' && existing.syncedHash === hash) return 'unchanged';
-    if (IN_FLIGHT.includes(existing.status) && existing.payloadHash === hash) return 'already-planned';
+    const same = (existing.status === 'published' && existing.syncedHash === hash) || (IN_FLIGHT.includes(existing.status) && existing.payloadHash === hash);
+    if (same) {
+      // Nothing to send; the stamp tells the reconciler this publish was seen.
+      await rt.store.update(existing.id, { plannedAt, ...(optionsChanged ? { options } : {}) });
+      return existing.status === 'published' ? 'unchanged' : 'already-planned';
+    }
     if (existing.status === 'unconfirmed') {
       // Never retried automatically: the editor decides (confirm with a URL, or retry anyway).
-      await rt.store.update(existing.id, { title, warnings, payloadHash: hash });
+      await rt.store.update(existing.id, { title, warnings, payloadHash: hash, plannedAt, options });
       return 'unconfirmed';
     }
     if (existing.remoteId && existing.remoteState === 'published' && !connector.capabilities.update) {
       await rt.store.update(existing.id, {
-        title, warnings, payloadHash: hash, status: 'outdated', lastErrorKind: 'permanent',
+        title, warnings, payloadHash: hash, status: 'outdated', lastErrorKind: 'permanent', plannedAt, options,
         lastError: `${connector.name} has no API to update a post. Edit it by hand at ${existing.remoteUrl ?? 'the platform'}, then confirm.`,
       });
       return 'outdated';
@@ -102,7 +106,7 @@ async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId,
   const waitingUntil = existing?.nextAttemptAt ? new Date(existing.nextAttemptAt).getTime() : 0;
   const delayMs = existing?.remoteId ? 0 : waitingUntil > Date.now() ? waitingUntil - Date.now() : existing ? 0 : setting.delayMs ?? 0;
   const row = await upsert(rt, t, platform, existing, {
-    title, warnings, payloadHash: hash, desired: 'published', status, jobSeq: seq, options,
+    title, warnings, payloadHash: hash, desired: 'published', status, jobSeq: seq, options, plannedAt,
     attempts: 0, lastError: null, lastErrorKind: null, nextAttemptAt: delayMs > 0 ? new Date(Date.now() + delayMs) : null,
   });
   await enqueue(rt, row, seq, delayMs);

@@ -44,7 +44,17 @@ export interface Booking {
   slotAt: number;
   /** ms to wait from now. */
   waitMs: number;
+  /** Identifies this booking, to move it to the real call time or give it back. */
+  token: string;
 }
+
+// KEYS[1] = the window's sorted set; ARGV[1] = member. Moves the booking to Redis' current time if later.
+const TOUCH_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
+return now
+`;
 
 export class RateWindows {
   constructor(
@@ -52,17 +62,31 @@ export class RateWindows {
     private readonly prefix: string,
   ) {
     this.redis.defineCommand('crosspostBookSlot', { numberOfKeys: 1, lua: BOOK_SLOT });
+    this.redis.defineCommand('crosspostTouchSlot', { numberOfKeys: 1, lua: TOUCH_SLOT });
   }
 
   async book(w: RateWindow, member: string): Promise<Booking> {
     const key = `${this.prefix}:crosspost:rate:${w.name}:${accountHash(w.account)}`;
+    const id = `${member}:${Math.random().toString(36).slice(2)}`;
     const [slot, now] = (await (this.redis as unknown as { crosspostBookSlot(...a: unknown[]): Promise<[number, number]> }).crosspostBookSlot(
       key,
       w.durationMs,
       w.max,
-      `${member}:${Math.random().toString(36).slice(2)}`,
+      id,
     )) as [number, number];
-    return { slotAt: Number(slot), waitMs: Math.max(0, Number(slot) - Number(now)) };
+    return { slotAt: Number(slot), waitMs: Math.max(0, Number(slot) - Number(now)), token: `${key} ${id}` };
+  }
+
+  /** The call is happening now: record it at the real time, so later bookings keep their distance. */
+  async touch(token: string): Promise<void> {
+    const [key, id] = token.split(' ');
+    await (this.redis as unknown as { crosspostTouchSlot(...a: unknown[]): Promise<number> }).crosspostTouchSlot(key, id);
+  }
+
+  /** The slot will not be used (the job ran too early or too late): free it for others. */
+  async release(token: string): Promise<void> {
+    const [key, id] = token.split(' ');
+    await this.redis.zrem(key, id);
   }
 }
 

@@ -6,11 +6,12 @@
  */
 import type { Runtime } from '../runtime';
 import { ACTIVE_STATUSES, type Publication } from '../store/publications';
+import { planMissedPublishes, watchingSince } from './missed-publishes';
 
 const PAGE = 500;
 
 export interface Reconciler {
-  runOnce(): Promise<{ requeued: number; recovered: number }>;
+  runOnce(): Promise<{ requeued: number; recovered: number; missed: number }>;
   stop(): void;
 }
 
@@ -70,8 +71,13 @@ export function startReconciler(rt: Runtime): Reconciler {
   }
 
   async function runOnce() {
-    const totals = { requeued: 0, recovered: 0 };
+    const totals = { requeued: 0, recovered: 0, missed: 0 };
     await withLock(async () => {
+      try {
+        totals.missed = await planMissedPublishes(rt, await watchingSince(rt));
+      } catch (err) {
+        rt.log.warn(`crosspost: reconciler could not look for missed publishes: ${(err as Error).message}`);
+      }
       const now = Date.now();
       let lastId = 0;
       for (;;) {
@@ -92,8 +98,10 @@ export function startReconciler(rt: Runtime): Reconciler {
         lastId = rows[rows.length - 1].id;
       }
     });
-    if (totals.requeued || totals.recovered) {
-      rt.log.info(`crosspost: reconciler queued ${totals.requeued} publication(s) again and recovered ${totals.recovered} stuck one(s).`);
+    if (totals.requeued || totals.recovered || totals.missed) {
+      rt.log.info(
+        `crosspost: reconciler planned ${totals.missed} missed publish(es), queued ${totals.requeued} publication(s) again and recovered ${totals.recovered} stuck one(s).`,
+      );
     }
     return totals;
   }

@@ -45,7 +45,11 @@ export interface Publication {
   nextAttemptAt: string | Date | null;
   /** A rate-limit slot booked for this row's next platform call. */
   rateSlotAt: string | Date | null;
+  /** Which booking in the rate window holds that slot (to move or give it back). */
+  rateSlotToken: string | null;
   lastSyncedAt: string | Date | null;
+  /** Last time the planner looked at this row for a publish (the reconciler compares it with the entry). */
+  plannedAt: string | Date | null;
   createdAt: string | Date;
   updatedAt: string | Date;
 }

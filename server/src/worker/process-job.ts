@@ -19,6 +19,10 @@ type Operation = 'create' | 'update' | 'unpublish' | 'lookup' | 'none';
 
 const CLAIMABLE = ['pending', 'queued', 'retrying'] as const;
 
+/** A booked rate slot is used only by a job that runs this close to it. */
+const SLOT_EARLY_MS = 1000;
+const SLOT_LATE_MS = 250;
+
 export async function processJob(rt: Runtime, data: JobData): Promise<void> {
   const row = await claim(rt, data);
   if (!row) return;
@@ -185,10 +189,18 @@ function pickRef(r: Pick<Publication, 'remoteId' | 'remoteUrl' | 'remoteState'>)
 async function deferForRateLimit(rt: Runtime, row: Publication, seq: number, connector: Connector, op: WriteOperation, payload: unknown): Promise<boolean> {
   const w = windowFor(rt.config, row.platform, op, payload);
   if (!w) return false;
-  const now = Date.now();
   const booked = row.rateSlotAt ? new Date(row.rateSlotAt).getTime() : undefined;
-  if (booked !== undefined && booked <= now + 1000 && booked >= now - 10000) return false;
-  const { slotAt, waitMs } = await rt.rateWindows.book(w, `pub-${row.id}`);
+  if (booked !== undefined && row.rateSlotToken) {
+    const late = Date.now() - booked;
+    // On time: use the slot, recorded at the real call time. Early (a newer plan woke it) or late (Strapi
+    // was down, a backlog): give it back and book again, or a burst of late jobs would break the window.
+    if (late >= -SLOT_EARLY_MS && late <= SLOT_LATE_MS) {
+      await rt.rateWindows.touch(row.rateSlotToken);
+      return false;
+    }
+    await rt.rateWindows.release(row.rateSlotToken);
+  }
+  const { slotAt, waitMs, token } = await rt.rateWindows.book(w, `pub-${row.id}`);
   if (waitMs <= 25) return false;
   const next = seq + 1;
   const at = new Date(Date.now() + waitMs);
@@ -198,6 +210,7 @@ async function deferForRateLimit(rt: Runtime, row: Publication, seq: number, con
       status: 'queued',
       jobSeq: next,
       rateSlotAt: new Date(slotAt),
+      rateSlotToken: token,
       nextAttemptAt: at,
       claimedAt: null,
       claimedBy: null,
@@ -206,7 +219,10 @@ async function deferForRateLimit(rt: Runtime, row: Publication, seq: number, con
     },
   );
   if (ok) await rt.queues.add(row.platform, row.id, next, waitMs);
-  else await finish(rt, row, seq, {});
+  else {
+    await rt.rateWindows.release(token);
+    await finish(rt, row, seq, {});
+  }
   return true;
 }
 
@@ -259,7 +275,7 @@ type Final = Partial<Publication>;
  * were calling the platform, keep what we learned about the remote copy and queue the newer plan.
  */
 async function finish(rt: Runtime, row: Publication, seq: number, data: Final, event?: Parameters<typeof emitOutcome>[1]): Promise<void> {
-  const base: Final = { inFlightSince: null, claimedAt: null, claimedBy: null, nextAttemptAt: null, rateSlotAt: null };
+  const base: Final = { inFlightSince: null, claimedAt: null, claimedBy: null, nextAttemptAt: null, rateSlotAt: null, rateSlotToken: null };
   const success = data.status === 'published' || data.status === 'unpublished';
   const outcome: Final = {
     ...base,
@@ -272,11 +288,15 @@ async function finish(rt: Runtime, row: Publication, seq: number, data: Final, e
   }
   const remote: Final = {};
   for (const k of ['remoteId', 'remoteUrl', 'remoteState', 'syncedHash'] as const) if (k in data) (remote as Record<string, unknown>)[k] = data[k];
+  // A create that may have reached the platform (ambiguous, unconfirmed) must not be forgotten either: the
+  // newer plan then looks it up (or stops at unconfirmed) instead of creating a second copy.
+  const mayExist = data.needsLookup === true || data.status === 'unconfirmed';
   for (let i = 0; i < 5; i++) {
     const fresh = await rt.store.get(row.id);
     if (!fresh) return;
     const next = fresh.jobSeq + 1;
-    if (await rt.store.updateWhere({ id: row.id, jobSeq: fresh.jobSeq }, { ...base, ...remote, status: 'queued', jobSeq: next, needsLookup: false })) {
+    const needsLookup = remote.remoteId ? false : fresh.needsLookup || mayExist;
+    if (await rt.store.updateWhere({ id: row.id, jobSeq: fresh.jobSeq }, { ...base, ...remote, status: 'queued', jobSeq: next, needsLookup })) {
       await rt.queues.add(row.platform, row.id, next).catch((err) => rt.log.warn(`crosspost: could not queue publication ${row.id} (${(err as Error).message}); the reconciler will.`));
       return;
     }
@@ -354,6 +374,7 @@ async function handleError(rt: Runtime, row: Publication, connector: Connector, 
       claimedAt: null,
       claimedBy: null,
       rateSlotAt: null,
+      rateSlotToken: null,
     },
   );
   if (ok) {
