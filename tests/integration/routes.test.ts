@@ -129,3 +129,23 @@ test('sync re-plans an entry on demand; content-API token works the same way', a
   expect(one.body.data.status).toBe('published');
   await waitFor(async () => (await rowFor(app.strapi, doc.documentId, 'devto'))?.status === 'published');
 });
+
+test('outcome events reach eventHub listeners and are allowed webhook events; no credentials inside', async () => {
+  const seen: Array<{ event: string; payload: any }> = [];
+  const offs = ['crosspost.published', 'crosspost.failed'].map((event) =>
+    app.strapi.eventHub.on(event, async (payload: unknown) => {
+      seen.push({ event, payload });
+    }),
+  );
+  try {
+    const { doc, row } = await publishedArticle('Routes events', 'routes-events');
+    await waitFor(() => seen.some((s) => s.event === 'crosspost.published' && s.payload.publication.id === row.id));
+    const ev = seen.find((s) => s.payload.publication.id === row.id)!;
+    expect(ev.payload.publication).toMatchObject({ platform: 'devto', status: 'published', entryDocumentId: doc.documentId, remoteUrl: row.remoteUrl, title: 'Routes events' });
+    expect(JSON.stringify(ev.payload)).not.toContain('devto-secret-key-123');
+    const allowed = (app.strapi.get('webhookStore') as { allowedEvents: Map<string, string> }).allowedEvents;
+    expect([...allowed.values()]).toEqual(expect.arrayContaining(['crosspost.published', 'crosspost.updated', 'crosspost.unpublished', 'crosspost.failed', 'crosspost.unconfirmed', 'crosspost.outdated']));
+  } finally {
+    offs.forEach((off: any) => typeof off === 'function' && off());
+  }
+});
