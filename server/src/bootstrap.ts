@@ -15,6 +15,7 @@ import { startReconciler } from './reconciler/reconciler';
 import { registerWebhookEvents } from './notify/events';
 import { actionDefinitions } from './permissions';
 import { setLifecycle } from './lifecycle';
+import { ensureTitleSearchIndex } from './store/search-index';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   const config = parseConfig(strapi.config.get('plugin::crosspost'));
@@ -37,6 +38,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   await assertRedisReachable(config.redis.url, config.redis.connectTimeoutMs);
+  await ensureTitleSearchIndex(strapi, log);
 
   const queues = new PlatformQueues(
     [...connectors.keys()],

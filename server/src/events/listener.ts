@@ -41,6 +41,8 @@ export function listenToEntryEvents(rt: Runtime): EntryListener {
     const key = `${t.uid}|${t.documentId}|${t.locale}`;
     const prev = chains.get(key) ?? Promise.resolve();
     const next = prev
+      // Start after Strapi has sent its response: SQLite queries are synchronous and would hold it up.
+      .then(() => new Promise<void>((r) => setImmediate(r)))
       .then(() => withRetries(() => (what === 'publish' ? planPublish(rt, t) : planUnpublish(rt, t))))
       .then(() => undefined)
       .catch((err: Error) =>

@@ -8,7 +8,8 @@ import type { PlatformId } from '../config/schema';
 import { ArticleError } from '../content';
 import { hashPayload } from './hash';
 import { imageWarnings } from './preflight';
-import { articleFor, loadPublishedEntry, platformsFor, type Entry } from './entry';
+import { articleFor, loadPublishedEntry, platformsFor } from './entry';
+import type { Article } from '../content/types';
 import { settingFor, type PlatformSetting } from '../store/entry-settings';
 
 export type PlanResult = 'queued' | 'delayed' | 'unchanged' | 'already-planned' | 'outdated' | 'unconfirmed' | 'failed' | 'not-published' | 'unpublished' | 'disabled' | 'nothing';
@@ -20,31 +21,38 @@ export async function planPublish(rt: Runtime, t: Target): Promise<Partial<Recor
   const entry = await loadPublishedEntry(rt, t);
   if (!entry) return {};
   const settings = await rt.entrySettings.get(t);
-  const preflight = await preflightWarnings(rt, t, entry);
+  // The same article goes to every platform: build it (and check its images) once.
+  let article: Article | ArticleError;
+  try {
+    article = articleFor(rt, t, entry);
+  } catch (err) {
+    if (!(err instanceof ArticleError)) throw err;
+    article = err;
+  }
+  const preflight = article instanceof ArticleError ? [] : await preflightWarnings(rt, article);
   const results: Partial<Record<PlatformId, PlanResult>> = {};
   for (const platform of platformsFor(rt, t.uid)) {
     const setting = settingFor(settings, platform);
     // The editor switched this platform off for this entry: nothing new goes there.
-    results[platform] = setting.enabled === false ? 'disabled' : await planPlatformPublish(rt, t, platform, entry, setting, preflight);
+    results[platform] = setting.enabled === false ? 'disabled' : await planPlatformPublish(rt, t, platform, article, setting, preflight);
   }
   return results;
 }
 
 /** Image reachability, once per entry for every platform (the same images go everywhere). */
-async function preflightWarnings(rt: Runtime, t: Target, entry: Entry): Promise<string[]> {
+async function preflightWarnings(rt: Runtime, article: Article): Promise<string[]> {
   if (!rt.config.preflight.checkImages) return [];
-  try {
-    return await imageWarnings(articleFor(rt, t, entry), {
-      timeoutMs: rt.config.preflight.imageTimeoutMs,
-      allowPrivateHosts: rt.config.preflight.allowPrivateHosts,
-    });
-  } catch (err) {
-    if (err instanceof ArticleError) return []; // reported per platform below
-    throw err;
-  }
+  return imageWarnings(article, { timeoutMs: rt.config.preflight.imageTimeoutMs, allowPrivateHosts: rt.config.preflight.allowPrivateHosts });
 }
 
-async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId, entry: Entry, setting: PlatformSetting, preflight: string[]): Promise<PlanResult> {
+async function planPlatformPublish(
+  rt: Runtime,
+  t: Target,
+  platform: PlatformId,
+  built: Article | ArticleError,
+  setting: PlatformSetting,
+  preflight: string[],
+): Promise<PlanResult> {
   const connector = rt.connectors.get(platform)!;
   const key = uniqueKeyOf(t, platform);
   const existing = await rt.store.findByKey(key);
@@ -54,7 +62,8 @@ async function planPlatformPublish(rt: Runtime, t: Target, platform: PlatformId,
   let hash: string;
   let warnings: string[];
   try {
-    const article = articleFor(rt, t, entry);
+    if (built instanceof ArticleError) throw built;
+    const article = built;
     const rendered = connector.render(article, options);
     title = article.title;
     warnings = [...rendered.warnings, ...preflight];

@@ -30,6 +30,27 @@ redis.call('PEXPIREAT', KEYS[1], slot + window + 1000)
 return { slot, now }
 `;
 
+const ARRIVAL_MARGIN_MS = 50;
+
+// KEYS[1] = the window's sorted set; ARGV = windowMs, max, member. A job whose booked slot has come:
+// it may call now if the calls made in the window ending now (not later bookings) leave room; its
+// booking then moves to the real call time. Returns 1 (go) or 0 (book again).
+const TAKE_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCOUNT', KEYS[1], '(' .. (now - window), now)
+local own = redis.call('ZSCORE', KEYS[1], ARGV[3])
+if own and tonumber(own) > now - window and tonumber(own) <= now then count = count - 1 end
+if count < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIREAT', KEYS[1], now + window + 1000)
+  return 1
+end
+return 0
+`;
+
 export interface RateWindow {
   /** Stable name, e.g. "devto:creates". */
   name: string;
@@ -44,17 +65,10 @@ export interface Booking {
   slotAt: number;
   /** ms to wait from now. */
   waitMs: number;
-  /** Identifies this booking, to move it to the real call time or give it back. */
+  /** Identifies this booking, to give it back. */
   token: string;
 }
 
-// KEYS[1] = the window's sorted set; ARGV[1] = member. Moves the booking to Redis' current time if later.
-const TOUCH_SLOT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[1])
-return now
-`;
 
 export class RateWindows {
   constructor(
@@ -62,7 +76,7 @@ export class RateWindows {
     private readonly prefix: string,
   ) {
     this.redis.defineCommand('crosspostBookSlot', { numberOfKeys: 1, lua: BOOK_SLOT });
-    this.redis.defineCommand('crosspostTouchSlot', { numberOfKeys: 1, lua: TOUCH_SLOT });
+    this.redis.defineCommand('crosspostTakeSlot', { numberOfKeys: 1, lua: TAKE_SLOT });
   }
 
   async book(w: RateWindow, member: string): Promise<Booking> {
@@ -70,20 +84,30 @@ export class RateWindows {
     const id = `${member}:${Math.random().toString(36).slice(2)}`;
     const [slot, now] = (await (this.redis as unknown as { crosspostBookSlot(...a: unknown[]): Promise<[number, number]> }).crosspostBookSlot(
       key,
-      w.durationMs,
+      // The platform counts a call when it arrives, a few ms after we book it: keep a small margin.
+      w.durationMs + ARRIVAL_MARGIN_MS,
       w.max,
       id,
     )) as [number, number];
     return { slotAt: Number(slot), waitMs: Math.max(0, Number(slot) - Number(now)), token: `${key} ${id}` };
   }
 
-  /** The call is happening now: record it at the real time, so later bookings keep their distance. */
-  async touch(token: string): Promise<void> {
+  /**
+   * The job's booked slot has come. True: call now (the booking now records the real call time).
+   * False: calls made meanwhile (later than they had booked) fill the window; book again.
+   */
+  async take(token: string, w: RateWindow): Promise<boolean> {
     const [key, id] = token.split(' ');
-    await (this.redis as unknown as { crosspostTouchSlot(...a: unknown[]): Promise<number> }).crosspostTouchSlot(key, id);
+    const ok = await (this.redis as unknown as { crosspostTakeSlot(...a: unknown[]): Promise<number> }).crosspostTakeSlot(
+      key,
+      w.durationMs + ARRIVAL_MARGIN_MS,
+      w.max,
+      id,
+    );
+    return Number(ok) === 1;
   }
 
-  /** The slot will not be used (the job ran too early or too late): free it for others. */
+  /** The booking will not be used (the job books again, or gave up): free it. */
   async release(token: string): Promise<void> {
     const [key, id] = token.split(' ');
     await this.redis.zrem(key, id);

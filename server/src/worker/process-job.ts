@@ -19,9 +19,7 @@ type Operation = 'create' | 'update' | 'unpublish' | 'lookup' | 'none';
 
 const CLAIMABLE = ['pending', 'queued', 'retrying'] as const;
 
-/** A booked rate slot is used only by a job that runs this close to it. */
-const SLOT_EARLY_MS = 1000;
-const SLOT_LATE_MS = 250;
+
 
 export async function processJob(rt: Runtime, data: JobData): Promise<void> {
   const row = await claim(rt, data);
@@ -184,20 +182,15 @@ function pickRef(r: Pick<Publication, 'remoteId' | 'remoteUrl' | 'remoteState'>)
 
 /**
  * Books a slot in the platform's documented rate window. A slot in the future defers the job to that
- * moment (no retry budget used); the slot stays booked on the row so the woken job does not book again.
+ * moment (no retry budget used); the booking keeps that slot for it meanwhile.
  */
 async function deferForRateLimit(rt: Runtime, row: Publication, seq: number, connector: Connector, op: WriteOperation, payload: unknown): Promise<boolean> {
   const w = windowFor(rt.config, row.platform, op, payload);
   if (!w) return false;
-  const booked = row.rateSlotAt ? new Date(row.rateSlotAt).getTime() : undefined;
-  if (booked !== undefined && row.rateSlotToken) {
-    const late = Date.now() - booked;
-    // On time: use the slot, recorded at the real call time. Early (a newer plan woke it) or late (Strapi
-    // was down, a backlog): give it back and book again, or a burst of late jobs would break the window.
-    if (late >= -SLOT_EARLY_MS && late <= SLOT_LATE_MS) {
-      await rt.rateWindows.touch(row.rateSlotToken);
-      return false;
-    }
+  // A woken job checks the calls actually made in the window ending now: earlier jobs may have called
+  // later than they had booked (a backlog, Strapi down), and a stale booking would then be too close.
+  if (row.rateSlotToken) {
+    if (await rt.rateWindows.take(row.rateSlotToken, w)) return false;
     await rt.rateWindows.release(row.rateSlotToken);
   }
   const { slotAt, waitMs, token } = await rt.rateWindows.book(w, `pub-${row.id}`);
