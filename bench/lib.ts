@@ -335,9 +335,16 @@ export async function spawnChild(file: string, env: Record<string, string>, opts
   return child;
 }
 
-/** Kills every child still running (used on errors and signals). */
+/** Kills every child still running (used on errors). */
 export function killAllChildren(): void {
   for (const c of live) c.kill();
+}
+
+/** Asks every child still running to clean up and exit (signals); kills those still there after `timeoutMs`. */
+export async function stopAllChildren(timeoutMs = 15000): Promise<void> {
+  const all = [...live];
+  await Promise.race([Promise.all(all.map((c) => c.stop(timeoutMs).catch(() => c.kill()))), sleep(timeoutMs)]);
+  for (const c of all) c.kill();
 }
 
 /** Stops children gracefully (they drop their temp database and Redis keys), killing any that hang. */
@@ -347,9 +354,11 @@ export async function stopAll(children: ChildHandle[]): Promise<void> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Writes JSON atomically (a .tmp file renamed over the target), so an interrupted run leaves the old file. */
 export function writeJson(file: string, data: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(data, null, 2) + '\n');
+  fs.renameSync(`${file}.tmp`, file);
 }
 
 /** Unique id for Redis prefixes and temp names. */

@@ -13,7 +13,7 @@ import { throughput } from './throughput';
 import { rateLimit } from './rate-limit';
 import { listLatency } from './list-latency';
 import { memory } from './memory';
-import { BENCH_DIR, formatTable, killAllChildren, machineInfo, round, writeJson, type BenchOptions, type BenchResult } from './lib';
+import { BENCH_DIR, formatTable, killAllChildren, machineInfo, round, stopAllChildren, writeJson, type BenchOptions, type BenchResult } from './lib';
 
 const BENCHES: Array<{ id: string; title: string; target: string; run: (o: BenchOptions) => Promise<BenchResult> }> = [
   { id: 'publish-overhead', title: '1. Publish overhead', target: 'latency ratio on/off ≤ 1.05', run: publishOverhead },
@@ -78,17 +78,24 @@ async function main() {
     smoke: args.smoke,
     wallMs,
     benchmarks: Object.fromEntries(
-      results.map((r) => [r.id, { title: r.title, target: r.target, met: r.met, figures: r.figures, notes: r.notes, wallMs: r.wallMs, ...(r.error ? { error: r.error } : {}) }]),
+      results.map((r) => [
+        r.id,
+        { title: r.title, target: r.target, met: r.met, table: r.rows, figures: r.figures, notes: r.notes, wallMs: r.wallMs, ...(r.error ? { error: r.error } : {}) },
+      ]),
     ),
   });
   console.log(`Results written to ${path.relative(process.cwd(), args.out) || args.out}.`);
   process.exit(results.some((r) => r.error) ? 1 : 0);
 }
 
+let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    killAllChildren();
-    process.exit(130);
+    // The terminal, tsx and scripts/bench.js may each deliver the signal: act on the first one only.
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${sig}: stopping the benchmark processes (they drop their temp databases and Redis keys)…`);
+    void stopAllChildren().finally(() => process.exit(130));
   });
 }
 

@@ -6,15 +6,36 @@
  *     rest: POST /api/articles (REST creates published by default) — the whole request is timed.
  *     cm:   POST /content-manager/.../api::article.article creates a draft (not timed), then
  *           POST .../:documentId/actions/publish is timed.
- *   With the plugin on, the batch ends only once every publication row is settled, so this child's
- *   background work (planner, worker) never spills into the other configuration's batch.
+ *   With the plugin on, the batch ends only once every publication row is settled (or, with
+ *   CROSSPOST_WORKER=false, planned and queued), so this child's background work never spills into
+ *   another configuration's batch. isolated=true waits for that after every publish instead (an
+ *   editor's single publish, with nothing else going on).
  */
 import { serve } from './rpc';
-import { articleData, bootApp, createTags, expectStatus, http, waitSettled, type BenchApp } from './app';
+import { articleData, bootApp, createTags, expectStatus, http, statusCounts, waitSettled, type BenchApp } from './app';
 
 let b: BenchApp | undefined;
 let tagIds: string[] = [];
 let published = 0;
+const workerOn = process.env.CROSSPOST_WORKER !== 'false';
+
+/** Until the plugin is done with everything published so far. */
+async function quiet(): Promise<void> {
+  if (!b?.pluginEnabled) return;
+  if (workerOn) {
+    const counts = await waitSettled(b.strapi, published, 120000);
+    if ((counts.published ?? 0) !== published) throw new Error(`expected ${published} published rows, got ${JSON.stringify(counts)}`);
+    return;
+  }
+  // Planner only: every row exists and is queued (nobody will process it).
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    const c = await statusCounts(b.strapi);
+    if ((c.queued ?? 0) >= published) return;
+    if (Date.now() > deadline) throw new Error(`planning did not finish: ${JSON.stringify(c)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 const CM = '/content-manager/collection-types/api::article.article';
 
@@ -26,7 +47,7 @@ serve(
       return { pluginEnabled: b.pluginEnabled, pid: process.pid };
     },
 
-    async batch({ mode, n, tag }: { mode: 'rest' | 'cm'; n: number; tag: string }) {
+    async batch({ mode, n, tag, isolated = false }: { mode: 'rest' | 'cm'; n: number; tag: string; isolated?: boolean }) {
       if (!b) throw new Error('setup first');
       const latencies: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -43,12 +64,10 @@ serve(
           latencies.push(r.ms);
         }
         published += 1;
+        if (isolated) await quiet();
       }
       const t0 = performance.now();
-      if (b.pluginEnabled) {
-        const counts = await waitSettled(b.strapi, published, 120000);
-        if ((counts.published ?? 0) !== published) throw new Error(`expected ${published} published rows, got ${JSON.stringify(counts)}`);
-      }
+      await quiet();
       return { latencies, settleMs: performance.now() - t0 };
     },
   },

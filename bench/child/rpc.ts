@@ -29,9 +29,15 @@ export function serve(handlers: Record<string, Handler>, cleanup: () => Promise<
       reply({ ok: false, error: (err as Error)?.stack ?? String(err) });
     }
   });
+  // Parent gone, Ctrl-C or kill: clean up (temp database, PostgreSQL database, Redis keys) before leaving.
   process.on('disconnect', () => {
     void stop().finally(() => process.exit(0));
   });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      void stop().finally(() => process.exit(130));
+    });
+  }
   process.send?.({ type: 'ready' });
 }
 
