@@ -34,14 +34,6 @@ export const confirmBodySchema = z
   })
   .strict();
 
-export const syncBodySchema = z
-  .object({
-    contentType: z.string().regex(/^(api|plugin)::[\w-]+\.[\w-]+$/, 'must be a content type UID like "api::article.article"'),
-    documentId: z.string().min(1),
-    locale: z.string().optional(),
-  })
-  .strict();
-
 export const entryTargetSchema = z
   .object({
     contentType: z.string().regex(/^(api|plugin)::[\w-]+\.[\w-]+$/, 'must be a content type UID like "api::article.article"'),
@@ -49,6 +41,9 @@ export const entryTargetSchema = z
     locale: z.string().optional(),
   })
   .strict();
+
+/** POST /sync names the entry the same way. */
+export const syncBodySchema = entryTargetSchema;
 
 export const entrySettingsBodySchema = entryTargetSchema.extend({ platforms: entrySettingsSchema.shape.platforms }).strict();
 
