@@ -78,6 +78,40 @@ interface Case {
   expect: Expect;
 }
 
+/** Attempt trails after an ambiguous create: nothing was saved (look, then create) or it was (adopt, then sync). */
+const lookThenCreate = ['lookup:success', 'create:success'];
+const adoptThenSync = ['lookup:adopted', 'update:success'];
+
+/**
+ * DEV and Hashnode recover from a lost answer the same way: if nothing was saved the lookup finds
+ * nothing and the create runs again; if it was saved the lookup adopts it. One copy either way.
+ */
+function lostAnswerCases(platform: 'DEV' | 'Hashnode', match: Fault['match'], noun: string): Case[] {
+  const ambiguous = (what: string) => `${platform} ${what} after the article was sent; it may or may not have been created.`;
+  return [
+    {
+      name: `timeout before ${platform} saved anything → ambiguous → lookup finds nothing → create → published`,
+      faults: [{ kind: 'timeout-before', match }],
+      expect: { status: 'published', trail: ['create:ambiguous', ...lookThenCreate], copies: 1, firstMessage: ambiguous('did not answer in time') },
+    },
+    {
+      name: `timeout after ${platform} saved it → lookup adopts it → one ${noun}`,
+      faults: [{ kind: 'timeout-after', match }],
+      expect: { status: 'published', trail: ['create:ambiguous', ...adoptThenSync], copies: 1, firstMessage: ambiguous('did not answer in time') },
+    },
+    {
+      name: 'connection reset before saving → ambiguous → lookup → create → published',
+      faults: [{ kind: 'reset-before', match }],
+      expect: { status: 'published', trail: ['create:ambiguous', ...lookThenCreate], copies: 1, firstMessage: ambiguous('closed the connection (ECONNRESET)') },
+    },
+    {
+      name: `connection reset after saving → lookup adopts → one ${noun}`,
+      faults: [{ kind: 'reset-after', match }],
+      expect: { status: 'published', trail: ['create:ambiguous', ...adoptThenSync], copies: 1, firstMessage: ambiguous('closed the connection (ECONNRESET)') },
+    },
+  ];
+}
+
 function trailOf(attempts: Row[]): string[] {
   return attempts.map((a) => [a.operation, a.outcome, a.httpStatus].filter((x) => x !== null && x !== undefined).join(':'));
 }
@@ -202,8 +236,6 @@ describe('DEV', () => {
   let devto: DevtoSimulator;
   const ctx = { platform: 'devto' } as PlatformCtx;
   const create = { method: 'POST', path: '/api/articles' };
-  const lookThenCreate = ['lookup:success', 'create:success'];
-  const adoptThenSync = ['lookup:adopted', 'update:success'];
   const ambiguous = (what: string) => `DEV ${what} after the article was sent; it may or may not have been created.`;
 
   beforeAll(async () => {
@@ -268,26 +300,7 @@ describe('DEV', () => {
       waits: { minMs: 30000, maxMs: 37000, lastError: 'DEV rate limit reached: Retry later; will retry when it allows.' },
       expect: { status: 'published', trail: ['create:rate-limited:429', 'create:success'], copies: 1 },
     },
-    {
-      name: 'timeout before DEV saved anything → ambiguous → lookup finds nothing → create → published',
-      faults: [{ kind: 'timeout-before', match: create }],
-      expect: { status: 'published', trail: ['create:ambiguous', ...lookThenCreate], copies: 1, firstMessage: ambiguous('did not answer in time') },
-    },
-    {
-      name: 'timeout after DEV saved it → lookup adopts it → one article',
-      faults: [{ kind: 'timeout-after', match: create }],
-      expect: { status: 'published', trail: ['create:ambiguous', ...adoptThenSync], copies: 1, firstMessage: ambiguous('did not answer in time') },
-    },
-    {
-      name: 'connection reset before saving → ambiguous → lookup → create → published',
-      faults: [{ kind: 'reset-before', match: create }],
-      expect: { status: 'published', trail: ['create:ambiguous', ...lookThenCreate], copies: 1, firstMessage: ambiguous('closed the connection (ECONNRESET)') },
-    },
-    {
-      name: 'connection reset after saving → lookup adopts → one article',
-      faults: [{ kind: 'reset-after', match: create }],
-      expect: { status: 'published', trail: ['create:ambiguous', ...adoptThenSync], copies: 1, firstMessage: ambiguous('closed the connection (ECONNRESET)') },
-    },
+    ...lostAnswerCases('DEV', create, 'article'),
     {
       name: '401 → failed at once, no retry, says to check the API key',
       faults: [{ kind: 'status', match: create, status: 401, body: { error: 'unauthorized', status: 401 } }],
@@ -337,8 +350,6 @@ describe('Hashnode', () => {
   let hashnode: HashnodeSimulator;
   const ctx = { platform: 'hashnode' } as PlatformCtx;
   const create = { operation: 'publishPost' };
-  const lookThenCreate = ['lookup:success', 'create:success'];
-  const adoptThenSync = ['lookup:adopted', 'update:success'];
   const ambiguous = (what: string) => `Hashnode ${what} after the article was sent; it may or may not have been created.`;
   const gql = (code: string, message: string) => ({ data: null, errors: [{ message, extensions: { code } }] });
   const tokenMessage = (said: string) => `Hashnode did not accept the token ("${said}"): check the token (CROSSPOST_HASHNODE_TOKEN). Tokens of deactivated accounts do not work.`;
@@ -413,26 +424,7 @@ describe('Hashnode', () => {
       waits: { minMs: 60000, maxMs: 73000, lastError: 'Hashnode rate limit reached ("Too many requests"); will retry when it allows.' },
       expect: { status: 'published', trail: ['create:rate-limited:429', 'create:success'], copies: 1 },
     },
-    {
-      name: 'timeout before saving → lookup finds nothing → publish → published',
-      faults: [{ kind: 'timeout-before', match: create }],
-      expect: { status: 'published', trail: ['create:ambiguous', ...lookThenCreate], copies: 1, firstMessage: ambiguous('did not answer in time') },
-    },
-    {
-      name: 'timeout after saving → lookup adopts → one post',
-      faults: [{ kind: 'timeout-after', match: create }],
-      expect: { status: 'published', trail: ['create:ambiguous', ...adoptThenSync], copies: 1, firstMessage: ambiguous('did not answer in time') },
-    },
-    {
-      name: 'connection reset before saving → lookup → publish → published',
-      faults: [{ kind: 'reset-before', match: create }],
-      expect: { status: 'published', trail: ['create:ambiguous', ...lookThenCreate], copies: 1, firstMessage: ambiguous('closed the connection (ECONNRESET)') },
-    },
-    {
-      name: 'connection reset after saving → lookup adopts → one post',
-      faults: [{ kind: 'reset-after', match: create }],
-      expect: { status: 'published', trail: ['create:ambiguous', ...adoptThenSync], copies: 1, firstMessage: ambiguous('closed the connection (ECONNRESET)') },
-    },
+    ...lostAnswerCases('Hashnode', create, 'post'),
     {
       name: 'HTTP 401 → failed, says to check the token',
       faults: [{ kind: 'status', match: create, status: 401 }],

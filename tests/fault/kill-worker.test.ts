@@ -18,9 +18,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDevtoSimulator, type DevtoSimulator } from '../simulators/devto';
-import { createHashnodeSimulator, HASHNODE_DEFAULT_PUBLICATION_ID, HASHNODE_TEST_TOKEN, type HashnodeSimulator } from '../simulators/hashnode';
-import { createMediumSimulator, MEDIUM_TEST_TOKEN, type MediumSimulator } from '../simulators/medium';
+import type { DevtoSimulator } from '../simulators/devto';
+import type { HashnodeSimulator } from '../simulators/hashnode';
+import type { MediumSimulator } from '../simulators/medium';
 import {
   allAttempts,
   appEnv,
@@ -43,6 +43,8 @@ import {
   waitAllTerminal,
   type ChildHandle,
   type FaultApp,
+  startSimulators,
+  type Simulators,
 } from '../helpers/fault';
 import { ROOT, waitFor } from '../helpers/strapi';
 
@@ -65,6 +67,7 @@ interface Worker extends ChildHandle {
 let devto: DevtoSimulator;
 let hashnode: HashnodeSimulator;
 let medium: MediumSimulator;
+let sims: Simulators | undefined;
 let app: FaultApp | undefined;
 let database: string | undefined;
 let logDir: string;
@@ -129,10 +132,8 @@ beforeAll(async () => {
     throw new Error('The kill -9 test needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth): worker processes share one database with the test process.');
   }
   logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crosspost-kill-'));
-  devto = createDevtoSimulator({ limits: false });
-  hashnode = createHashnodeSimulator();
-  medium = createMediumSimulator({ dailyLimit: { max: 100000, windowMs: 1000 } });
-  await Promise.all([devto.listen(), hashnode.listen(), medium.listen()]);
+  sims = await startSimulators();
+  ({ devto, hashnode, medium } = sims);
   for (const s of [devto.server, hashnode.server, medium.server]) s.latencyMs = LATENCY_MS;
 
   database = await createPgDatabase('kill');
@@ -140,13 +141,7 @@ beforeAll(async () => {
   const shared = {
     ...pgEnv(database),
     CROSSPOST_QUEUE_PREFIX: prefix,
-    CROSSPOST_DEVTO_API_KEY: 'devto-test-key',
-    CROSSPOST_DEVTO_BASE_URL: devto.apiUrl,
-    CROSSPOST_HASHNODE_TOKEN: HASHNODE_TEST_TOKEN,
-    CROSSPOST_HASHNODE_PUBLICATION_ID: HASHNODE_DEFAULT_PUBLICATION_ID,
-    CROSSPOST_HASHNODE_BASE_URL: hashnode.url,
-    CROSSPOST_MEDIUM_TOKEN: MEDIUM_TEST_TOKEN,
-    CROSSPOST_MEDIUM_BASE_URL: medium.url,
+    ...sims!.env(),
     // Crash recovery in seconds: the lock expires 2 s after a kill, the stalled check runs every second,
     // and the reconciler (rows stuck in processing, jobs lost with a worker) every 2 s.
     CROSSPOST_LOCK_MS: '2000',
@@ -166,7 +161,7 @@ afterAll(async () => {
   for (const w of workers) if (isOurWorker(w.innerPid)) process.kill(w.innerPid, 'SIGKILL');
   await app?.stop().catch(() => undefined);
   if (database) await dropPgDatabase(database).catch(() => undefined);
-  await Promise.all([devto?.close(), hashnode?.close(), medium?.close()]);
+  await sims?.close();
   if (process.env.FAULT_KEEP_LOGS !== '1') fs.rmSync(logDir, { recursive: true, force: true });
   else console.log(`worker logs kept in ${logDir}`);
 });

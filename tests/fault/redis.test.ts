@@ -12,9 +12,9 @@
  *     and once Redis is back the article is published exactly once.
  */
 import Bull from 'bull';
-import { createDevtoSimulator, type DevtoSimulator } from '../simulators/devto';
-import { createHashnodeSimulator, HASHNODE_DEFAULT_PUBLICATION_ID, HASHNODE_TEST_TOKEN, type HashnodeSimulator } from '../simulators/hashnode';
-import { createMediumSimulator, MEDIUM_ERRORS, MEDIUM_TEST_TOKEN, type MediumSimulator } from '../simulators/medium';
+import type { DevtoSimulator } from '../simulators/devto';
+import type { HashnodeSimulator } from '../simulators/hashnode';
+import { MEDIUM_ERRORS, type MediumSimulator } from '../simulators/medium';
 import {
   allAttempts,
   allRows,
@@ -29,6 +29,8 @@ import {
   waitAllTerminal,
   type FaultApp,
   type TempRedis,
+  startSimulators,
+  type Simulators,
 } from '../helpers/fault';
 import { waitFor } from '../helpers/strapi';
 import type { Row } from '../helpers/publications';
@@ -39,30 +41,21 @@ let redis: TempRedis;
 let devto: DevtoSimulator;
 let hashnode: HashnodeSimulator;
 let medium: MediumSimulator;
+let sims: Simulators | undefined;
 let app: FaultApp | undefined;
 
-const platformEnv = () => ({
-  CROSSPOST_DEVTO_API_KEY: 'devto-test-key',
-  CROSSPOST_DEVTO_BASE_URL: devto.apiUrl,
-  CROSSPOST_HASHNODE_TOKEN: HASHNODE_TEST_TOKEN,
-  CROSSPOST_HASHNODE_PUBLICATION_ID: HASHNODE_DEFAULT_PUBLICATION_ID,
-  CROSSPOST_HASHNODE_BASE_URL: hashnode.url,
-  CROSSPOST_MEDIUM_TOKEN: MEDIUM_TEST_TOKEN,
-  CROSSPOST_MEDIUM_BASE_URL: medium.url,
-});
+const platformEnv = () => sims!.env();
 
 beforeAll(async () => {
   redis = await startTempRedis('aof');
-  devto = createDevtoSimulator({ limits: false });
-  hashnode = createHashnodeSimulator();
-  medium = createMediumSimulator({ dailyLimit: { max: 100000, windowMs: 1000 } });
-  await Promise.all([devto.listen(), hashnode.listen(), medium.listen()]);
+  sims = await startSimulators();
+  ({ devto, hashnode, medium } = sims);
 });
 
 afterAll(async () => {
   await app?.stop().catch(() => undefined);
   await redis?.stop();
-  await Promise.all([devto?.close(), hashnode?.close(), medium?.close()]);
+  await sims?.close();
 });
 
 afterEach(async () => {

@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDevtoSimulator, type DevtoSimulator } from '../simulators/devto';
-import { createHashnodeSimulator, HASHNODE_DEFAULT_PUBLICATION_ID, HASHNODE_TEST_TOKEN, type HashnodeSimulator } from '../simulators/hashnode';
-import { createMediumSimulator, MEDIUM_ERRORS, MEDIUM_TEST_TOKEN, type MediumSimulator } from '../simulators/medium';
+import type { DevtoSimulator } from '../simulators/devto';
+import type { HashnodeSimulator } from '../simulators/hashnode';
+import { MEDIUM_ERRORS, type MediumSimulator } from '../simulators/medium';
 import {
   allAttempts,
   allRows,
@@ -24,6 +24,8 @@ import {
   waitAllTerminal,
   REDIS_URL,
   type FaultApp,
+  startSimulators,
+  type Simulators,
 } from '../helpers/fault';
 import { waitFor } from '../helpers/strapi';
 
@@ -35,6 +37,7 @@ const WINDOW_MS = 5000;
 let devto: DevtoSimulator;
 let hashnode: HashnodeSimulator;
 let medium: MediumSimulator;
+let sims: Simulators | undefined;
 let app: FaultApp | undefined;
 let tmp: string;
 /** DEV create times (ms after the first), the stop/restart moments and the slots booked at the stop. */
@@ -43,31 +46,23 @@ const prefix = freshPrefix('restart');
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'crosspost-restart-'));
-  devto = createDevtoSimulator({ limits: false });
-  hashnode = createHashnodeSimulator();
-  medium = createMediumSimulator({ dailyLimit: { max: 100000, windowMs: 1000 } });
-  await Promise.all([devto.listen(), hashnode.listen(), medium.listen()]);
+  sims = await startSimulators();
+  ({ devto, hashnode, medium } = sims);
 });
 
 afterAll(async () => {
   await app?.stop().catch(() => undefined);
   await deleteKeys(REDIS_URL, `${prefix}:*`).catch(() => undefined);
   fs.rmSync(tmp, { recursive: true, force: true });
-  await Promise.all([devto?.close(), hashnode?.close(), medium?.close()]);
+  await sims?.close();
 });
 
 test('stop with jobs queued and delayed, start again: everything completes exactly once', async () => {
   const env = {
     DATABASE_FILENAME: path.join(tmp, 'data.db'),
-    CROSSPOST_DEVTO_API_KEY: 'devto-test-key',
-    CROSSPOST_DEVTO_BASE_URL: devto.apiUrl,
+    ...sims!.env(),
     // DEV's create window compressed: 2 published creates per 5 s, so creates 3..8 are booked 5, 10, 15 s ahead.
     CROSSPOST_DEVTO_LIMIT_CREATES: `2/${WINDOW_MS}`,
-    CROSSPOST_HASHNODE_TOKEN: HASHNODE_TEST_TOKEN,
-    CROSSPOST_HASHNODE_PUBLICATION_ID: HASHNODE_DEFAULT_PUBLICATION_ID,
-    CROSSPOST_HASHNODE_BASE_URL: hashnode.url,
-    CROSSPOST_MEDIUM_TOKEN: MEDIUM_TEST_TOKEN,
-    CROSSPOST_MEDIUM_BASE_URL: medium.url,
     CROSSPOST_RETRY_BASE_MS: '2000',
     CROSSPOST_RETRY_MAX_MS: '4000',
     CROSSPOST_RECONCILE_MS: '0',

@@ -17,9 +17,12 @@ import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import Redis from 'ioredis';
 import { Client as PgClient } from 'pg';
-import { APP_DIR, REDIS_URL, ROOT, waitFor } from './strapi';
+import { APP_DIR, APP_ENV_KEYS, REDIS_URL, ROOT, testAppEnv, waitFor } from './strapi';
 import { ATTEMPT_UID, PUBLICATION_UID, type Row } from './publications';
 import type { RecordedRequest, SimulatorResponse, SimulatorServer } from '../simulators/base';
+import { createDevtoSimulator, DEVTO_DEFAULT_KEY, type DevtoSimulator } from '../simulators/devto';
+import { createHashnodeSimulator, HASHNODE_DEFAULT_PUBLICATION_ID, HASHNODE_TEST_TOKEN, type HashnodeSimulator } from '../simulators/hashnode';
+import { createMediumSimulator, MEDIUM_TEST_TOKEN, type MediumSimulator } from '../simulators/medium';
 
 export { REDIS_URL };
 
@@ -31,48 +34,23 @@ export const DEFAULT_PLUGIN_CONFIG: Record<string, unknown> = {
   'platforms.medium.limits.posts': { max: 100000, durationMs: 1000 },
 };
 
-/** Environment of a playground Strapi (same values as startTestApp's), plus `extra`. */
+/** Environment of a playground Strapi (startTestApp's), with DEV's limits out of the way, plus `extra`. */
 export function appEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string | undefined> = {
-    NODE_ENV: 'test',
-    STRAPI_TELEMETRY_DISABLED: 'true',
-    BROWSER: 'false',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    APP_KEYS: 'testKeyA,testKeyB',
-    API_TOKEN_SALT: 'test-salt',
-    ADMIN_JWT_SECRET: 'test-admin-jwt',
-    JWT_SECRET: 'test-jwt',
-    TRANSFER_TOKEN_SALT: 'test-transfer',
-    ENCRYPTION_KEY: 'test-encryption-key-0123456789abcdef',
-    CROSSPOST_REDIS_URL: REDIS_URL,
-    CROSSPOST_PUBLIC_URL: 'https://cms.example.com',
-    CROSSPOST_LOCK_MS: '2000',
-    CROSSPOST_STALLED_MS: '1000',
-    CROSSPOST_RETRY_BASE_MS: '50',
-    CROSSPOST_RETRY_MAX_MS: '400',
-    CROSSPOST_RECONCILE_MS: '0',
-    CROSSPOST_HTTP_TIMEOUT_MS: '2000',
-    // The Hashnode simulator serves fresh reads (no stale cache): no need to wait before a lookup.
-    CROSSPOST_HASHNODE_LOOKUP_DELAY_MS: '100',
+    ...testAppEnv(),
     // DEV's real limits (1 write/s, 9 published creates per 30 s) are compressed; tests that exercise
     // the windows set their own.
     CROSSPOST_DEVTO_LIMIT_WRITES: '1000/1000',
     CROSSPOST_DEVTO_LIMIT_CREATES: '1000/1000',
     CROSSPOST_DEVTO_LIMIT_UPDATES: '1000/1000',
-    // The suite's articles have no images; skip the image reachability preflight.
-    CROSSPOST_PREFLIGHT_IMAGES: 'false',
-    LOG_LEVEL: 'error',
     ...extra,
   };
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
 }
 
-const APP_KEYS = /^(CROSSPOST_|REDIS_URL$|DATABASE_)/;
-
 /** Replaces this process's plugin/database variables with `env`. */
 export function applyEnv(env: Record<string, string>): void {
-  for (const k of Object.keys(process.env)) if (APP_KEYS.test(k)) delete process.env[k];
+  for (const k of Object.keys(process.env)) if (APP_ENV_KEYS.test(k)) delete process.env[k];
   for (const [k, v] of Object.entries(env)) process.env[k] = v;
 }
 
@@ -470,4 +448,39 @@ export function injectAfterCommit(server: SimulatorServer, fault: AfterCommitFau
 export function clearAfterCommit(server: SimulatorServer): void {
   const s = server as unknown as { afterCommit?: unknown[] };
   if (s.afterCommit) s.afterCommit.length = 0;
+}
+
+/** The three platform simulators a multi-platform fault test runs against. */
+export interface Simulators {
+  devto: DevtoSimulator;
+  hashnode: HashnodeSimulator;
+  medium: MediumSimulator;
+  /** Credentials and base URLs that point the plugin at them. */
+  env(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startSimulators(): Promise<Simulators> {
+  const devto = createDevtoSimulator({ limits: false });
+  const hashnode = createHashnodeSimulator();
+  // Medium's daily limit is exercised by the fault matrix; here it would only stall the 11th post.
+  const medium = createMediumSimulator({ dailyLimit: { max: 100000, windowMs: 1000 } });
+  await Promise.all([devto.listen(), hashnode.listen(), medium.listen()]);
+  return {
+    devto,
+    hashnode,
+    medium,
+    env: () => ({
+      CROSSPOST_DEVTO_API_KEY: DEVTO_DEFAULT_KEY,
+      CROSSPOST_DEVTO_BASE_URL: devto.apiUrl,
+      CROSSPOST_HASHNODE_TOKEN: HASHNODE_TEST_TOKEN,
+      CROSSPOST_HASHNODE_PUBLICATION_ID: HASHNODE_DEFAULT_PUBLICATION_ID,
+      CROSSPOST_HASHNODE_BASE_URL: hashnode.url,
+      CROSSPOST_MEDIUM_TOKEN: MEDIUM_TEST_TOKEN,
+      CROSSPOST_MEDIUM_BASE_URL: medium.url,
+    }),
+    close: async () => {
+      await Promise.all([devto.close(), hashnode.close(), medium.close()]);
+    },
+  };
 }

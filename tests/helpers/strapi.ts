@@ -23,15 +23,14 @@ export interface TestApp {
 
 let counter = 0;
 
-/** Env a test app needs; `extra` overrides (e.g. CROSSPOST_* settings). */
-function baseEnv(dbFile: string, prefix: string): Record<string, string> {
+/** Environment every playground Strapi in the tests gets (in-process here, child processes in the fault suite). */
+export function testAppEnv(): Record<string, string> {
   return {
     NODE_ENV: 'test',
     STRAPI_TELEMETRY_DISABLED: 'true',
     BROWSER: 'false',
     HOST: '127.0.0.1',
     PORT: '0',
-    DATABASE_FILENAME: dbFile,
     APP_KEYS: 'testKeyA,testKeyB',
     API_TOKEN_SALT: 'test-salt',
     ADMIN_JWT_SECRET: 'test-admin-jwt',
@@ -39,7 +38,6 @@ function baseEnv(dbFile: string, prefix: string): Record<string, string> {
     TRANSFER_TOKEN_SALT: 'test-transfer',
     ENCRYPTION_KEY: 'test-encryption-key-0123456789abcdef',
     CROSSPOST_REDIS_URL: REDIS_URL,
-    CROSSPOST_QUEUE_PREFIX: prefix,
     CROSSPOST_PUBLIC_URL: 'https://cms.example.com',
     // Short lock/stall intervals keep crash recovery fast in tests (production defaults are 30 s).
     CROSSPOST_LOCK_MS: '2000',
@@ -56,7 +54,8 @@ function baseEnv(dbFile: string, prefix: string): Record<string, string> {
   };
 }
 
-const CROSSPOST_KEYS = /^(CROSSPOST_|REDIS_URL$|DATABASE_)/;
+/** Variables a test app owns: cleared before each app gets its own. */
+export const APP_ENV_KEYS = /^(CROSSPOST_|REDIS_URL$|DATABASE_)/;
 
 export async function startTestApp(extraEnv: Record<string, string | undefined> = {}): Promise<TestApp> {
   counter += 1;
@@ -66,8 +65,8 @@ export async function startTestApp(extraEnv: Record<string, string | undefined> 
   const dbFile = path.join(tmp, 'data.db');
 
   // Each app starts from a clean slate of plugin variables, then gets its own.
-  for (const k of Object.keys(process.env)) if (CROSSPOST_KEYS.test(k)) delete process.env[k];
-  const env = { ...baseEnv(dbFile, prefix), ...extraEnv };
+  for (const k of Object.keys(process.env)) if (APP_ENV_KEYS.test(k)) delete process.env[k];
+  const env: Record<string, string | undefined> = { ...testAppEnv(), DATABASE_FILENAME: dbFile, CROSSPOST_QUEUE_PREFIX: prefix, ...extraEnv };
   let pgDatabase: string | undefined;
   if ((process.env.TEST_DB ?? 'sqlite') === 'postgres' && !extraEnv.DATABASE_CLIENT) {
     pgDatabase = `crosspost_test_${id.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
