@@ -2,8 +2,8 @@
  * Bench 1 — publish overhead. Strapi processes on SQLite, identical but for the plugin:
  *   off      CROSSPOST_ENABLED=false
  *   on       the plugin with its worker, posting to a zero-latency DEV simulator (limits off)
- *   planner  the plugin with CROSSPOST_WORKER=false (plans and queues, never posts): splits the
- *            overhead between the planner and the worker
+ *   web      the plugin with CROSSPOST_WORKER=false, a web node of the production set-up: it only
+ *            adds a plan job per publish (planning and posting happen on worker nodes)
  * Publishes go in interleaved batches (the order of the sides rotates every round, REST and Content
  * Manager alternating) so machine drift hits every side alike. The figure is latency(on) ÷ latency(off)
  * at the median and at p95, back to back as the issue asks; an "isolated" phase (the plugin idle before
@@ -27,13 +27,13 @@ import {
 } from './lib';
 
 type Mode = 'rest' | 'cm';
-type Side = 'on' | 'off' | 'planner';
+type Side = 'on' | 'off' | 'web';
 interface Batch {
   latencies: number[];
   settleMs: number;
 }
 
-const SIDES: Side[] = ['on', 'off', 'planner'];
+const SIDES: Side[] = ['on', 'off', 'web'];
 
 export async function publishOverhead(opts: BenchOptions): Promise<BenchResult> {
   const started = Date.now();
@@ -49,7 +49,7 @@ export async function publishOverhead(opts: BenchOptions): Promise<BenchResult> 
   const sideEnv: Record<Side, Record<string, string>> = {
     on: { CROSSPOST_ENABLED: 'true' },
     off: { CROSSPOST_ENABLED: 'false' },
-    planner: { CROSSPOST_ENABLED: 'true', CROSSPOST_WORKER: 'false' },
+    web: { CROSSPOST_ENABLED: 'true', CROSSPOST_WORKER: 'false' },
   };
   const children: ChildHandle[] = [];
   try {

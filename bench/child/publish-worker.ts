@@ -7,17 +7,19 @@
  *     cm:   POST /content-manager/.../api::article.article creates a draft (not timed), then
  *           POST .../:documentId/actions/publish is timed.
  *   With the plugin on, the batch ends only once every publication row is settled (or, with
- *   CROSSPOST_WORKER=false, planned and queued), so this child's background work never spills into
+ *   CROSSPOST_WORKER=false, every publish has its plan job waiting in Redis), so this child's background work never spills into
  *   another configuration's batch. isolated=true waits for that after every publish instead (an
  *   editor's single publish, with nothing else going on).
  */
+import Bull from 'bull';
 import { serve } from './rpc';
-import { articleData, bootApp, createTags, expectStatus, http, statusCounts, waitSettled, type BenchApp } from './app';
+import { articleData, bootApp, createTags, expectStatus, http, waitSettled, type BenchApp } from './app';
 
 let b: BenchApp | undefined;
 let tagIds: string[] = [];
 let published = 0;
 const workerOn = process.env.CROSSPOST_WORKER !== 'false';
+let planQueue: Bull.Queue | undefined;
 
 /** Until the plugin is done with everything published so far. */
 async function quiet(): Promise<void> {
@@ -27,12 +29,13 @@ async function quiet(): Promise<void> {
     if ((counts.published ?? 0) !== published) throw new Error(`expected ${published} published rows, got ${JSON.stringify(counts)}`);
     return;
   }
-  // Planner only: every row exists and is queued (nobody will process it).
+  // Web node: every publish has its plan job in Redis (no worker here plans it).
+  planQueue ??= new Bull('crosspost:plan', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { prefix: b.app.prefix });
   const deadline = Date.now() + 120000;
   for (;;) {
-    const c = await statusCounts(b.strapi);
-    if ((c.queued ?? 0) >= published) return;
-    if (Date.now() > deadline) throw new Error(`planning did not finish: ${JSON.stringify(c)}`);
+    const waiting = await planQueue.getWaitingCount();
+    if (waiting >= published) return;
+    if (Date.now() > deadline) throw new Error(`plan jobs missing: ${waiting} waiting for ${published} publishes`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -72,6 +75,7 @@ serve(
     },
   },
   async () => {
+    await planQueue?.close();
     await b?.stop();
   },
 );

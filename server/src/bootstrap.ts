@@ -5,6 +5,8 @@ import { buildConnectors } from './platforms';
 import { createPublicationStore } from './store/publications';
 import { createEntrySettingsStore } from './store/entry-settings';
 import { PlatformQueues } from './queue/queues';
+import { PlanQueue } from './queue/plan-queue';
+import { createPlanJobRunner } from './planner/plan-job';
 import Redis from 'ioredis';
 import { assertRedisReachable, redactRedisUrl } from './queue/redis';
 import { RateWindows } from './queue/rate-windows';
@@ -16,6 +18,11 @@ import { registerWebhookEvents } from './notify/events';
 import { actionDefinitions } from './permissions';
 import { setLifecycle } from './lifecycle';
 import { ensureTitleSearchIndex } from './store/search-index';
+
+/** Planning waits on the database and on image checks (network): a few side by side keep it moving. */
+const PLAN_CONCURRENCY = 4;
+/** Past this, the process that saw the event plans it itself (the plan job may still land: planning twice is harmless). */
+const PLAN_ADD_TIMEOUT_MS = 2000;
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   const config = parseConfig(strapi.config.get('plugin::crosspost'));
@@ -55,6 +62,19 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     log,
   );
 
+  const planQueue = new PlanQueue(
+    {
+      redisUrl: config.redis.url,
+      prefix: config.redis.prefix,
+      lockDurationMs: config.queue.lockDurationMs,
+      stalledIntervalMs: config.queue.stalledIntervalMs,
+      maxStalledCount: config.queue.maxStalledCount,
+      keepFailed: config.queue.keepFailed,
+      addTimeoutMs: PLAN_ADD_TIMEOUT_MS,
+    },
+    log,
+  );
+
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
   redis.on('error', () => {
     /* queue 'error' events already report Redis trouble; avoid double logs */
@@ -68,6 +88,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     store: createPublicationStore(strapi),
     entrySettings: createEntrySettingsStore(strapi),
     queues,
+    planQueue,
     redis,
     rateWindows: new RateWindows(redis, config.redis.prefix),
     log,
@@ -77,6 +98,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   const listener = listenToEntryEvents(rt);
   if (config.worker) {
     await queues.startWorkers(config.queue.concurrency, (_platform, job) => processJob(rt, job.data));
+    const planner = createPlanJobRunner(rt);
+    await planQueue.startWorker(PLAN_CONCURRENCY, (data) => planner.run(data));
   }
   const reconciler = startReconciler(rt);
   setLifecycle(strapi, { listener, reconciler });

@@ -13,6 +13,8 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   }
   if (hasRuntime(strapi)) {
     const rt = getRuntime(strapi);
+    // Running plans may still add platform jobs: close the plan queue first.
+    await rt.planQueue.close();
     await rt.queues.close();
     await rt.redis.quit().catch(() => rt.redis.disconnect());
     setRuntime(strapi, undefined);

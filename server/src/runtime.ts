@@ -8,6 +8,7 @@ import type { Connector } from './platforms/types';
 import type { PublicationStore } from './store/publications';
 import type { EntrySettingsStore } from './store/entry-settings';
 import type { PlatformQueues } from './queue/queues';
+import type { PlanQueue } from './queue/plan-queue';
 import type { RateWindows } from './queue/rate-windows';
 import type Redis from 'ioredis';
 
@@ -27,6 +28,8 @@ export interface Runtime {
   store: PublicationStore;
   entrySettings: EntrySettingsStore;
   queues: PlatformQueues;
+  /** Entry events waiting to be planned (crosspost:plan). */
+  planQueue: PlanQueue;
   /** Shared connection for the plugin's own keys (rate windows, reconciler lock). */
   redis: Redis;
   rateWindows: RateWindows;

@@ -2,12 +2,16 @@
  * Listens to Strapi's entry events. eventHub `entry.publish|unpublish|delete` fire after commit on
  * every path (Content Manager, REST, documents().publish(), create/update with status 'published'),
  * which document middlewares do not (reference/strapi-v5-plugins.md §3). Events repeat (per locale,
- * per row on delete): work is serialised per document+locale, and the planner's hash check makes a
- * repeat a no-op.
+ * per row on delete): the planner's hash check makes a repeat a no-op.
+ *
+ * The editor's request pays for one Redis write, after its response has gone out: the event becomes
+ * a `crosspost:plan` job and a worker does the planning. If Redis does not take the job, this process
+ * plans at once instead, so the publish is still recorded (and queued once Redis is back).
  */
 import type { Runtime } from '../runtime';
 import type { Target } from '../store/publications';
 import { planPublish, planUnpublish } from '../planner/planner';
+import { KeyedChain, targetKey } from '../planner/keyed-chain';
 
 interface EntryEvent {
   uid?: string;
@@ -16,12 +20,14 @@ interface EntryEvent {
 
 export interface EntryListener {
   stop(): void;
-  /** Resolves when every event received so far has been planned (tests, shutdown). */
+  /** Resolves when every event received so far has been handed to the plan queue or planned (tests, shutdown). */
   idle(): Promise<void>;
 }
 
-/** A database hiccup while planning must not lose the publish: try again a few times. */
+/** A database hiccup while planning in-process must not lose the publish: try again a few times. */
 const PLAN_RETRY_DELAYS_MS = [500, 2000, 8000];
+/** A response that never finishes (a client that hangs on) must not hold the publish back for long. */
+const RESPONSE_WAIT_CAP_MS = 10000;
 
 async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
   for (let i = 0; ; i++) {
@@ -34,24 +40,52 @@ async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+interface ResponseLike {
+  writableFinished?: boolean;
+  destroyed?: boolean;
+  once(event: 'finish' | 'close', cb: () => void): unknown;
+}
+
+/**
+ * Resolves once the response of the request that caused the event has been sent (at once outside a
+ * request: scripts, cron). Strapi emits the event before it answers, and with SQLite every query the
+ * plugin makes would block that answer.
+ */
+function afterResponse(res: ResponseLike | undefined): Promise<void> {
+  if (!res || res.writableFinished || res.destroyed) return new Promise((r) => setImmediate(r));
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, RESPONSE_WAIT_CAP_MS);
+    function done() {
+      clearTimeout(timer);
+      setImmediate(resolve);
+    }
+    res.once('finish', done);
+    res.once('close', done);
+  });
+}
+
 export function listenToEntryEvents(rt: Runtime): EntryListener {
-  const chains = new Map<string, Promise<void>>();
+  const chain = new KeyedChain();
+
+  const planHere = (t: Target, what: 'publish' | 'unpublish') =>
+    withRetries(() => (what === 'publish' ? planPublish(rt, t) : planUnpublish(rt, t)));
 
   const schedule = (t: Target, what: 'publish' | 'unpublish') => {
-    const key = `${t.uid}|${t.documentId}|${t.locale}`;
-    const prev = chains.get(key) ?? Promise.resolve();
-    const next = prev
-      // Start after Strapi has sent its response: SQLite queries are synchronous and would hold it up.
-      .then(() => new Promise<void>((r) => setImmediate(r)))
-      .then(() => withRetries(() => (what === 'publish' ? planPublish(rt, t) : planUnpublish(rt, t))))
-      .then(() => undefined)
+    const res = (rt.strapi.requestContext?.get?.() as { res?: ResponseLike } | undefined)?.res;
+    // Chained per entry so that a quick publish → unpublish reaches the plan queue in that order.
+    chain
+      .run(targetKey(t), async () => {
+        await afterResponse(res);
+        try {
+          await rt.planQueue.add({ ...t, action: what });
+        } catch (err) {
+          rt.log.warn(`crosspost: could not queue the ${what} of ${targetKey(t)} for planning (${(err as Error).message}); planning it in this process.`);
+          await planHere(t, what);
+        }
+      })
       .catch((err: Error) =>
-        rt.log.error(`crosspost: planning ${what} of ${key} failed after retries (the reconciler will pick it up): ${err?.stack ?? err}`),
-      )
-      .finally(() => {
-        if (chains.get(key) === next) chains.delete(key);
-      });
-    chains.set(key, next);
+        rt.log.error(`crosspost: planning ${what} of ${targetKey(t)} failed after retries (the reconciler will pick it up): ${err?.stack ?? err}`),
+      );
   };
 
   const targetOf = (e: EntryEvent): Target | undefined => {
@@ -93,8 +127,6 @@ export function listenToEntryEvents(rt: Runtime): EntryListener {
 
   return {
     stop: () => offs.forEach((off) => typeof off === 'function' && off()),
-    idle: async () => {
-      while (chains.size) await Promise.all([...chains.values()]);
-    },
+    idle: () => chain.idle(),
   };
 }

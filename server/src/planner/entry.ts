@@ -10,15 +10,30 @@ import type { PlatformId } from '../config/schema';
 
 export type Entry = Record<string, unknown> & { documentId: string };
 
+const POPULATED_TYPES = new Set(['relation', 'media', 'component', 'dynamiczone']);
+
+/**
+ * The mapped fields that need a populate (tags relation or component, cover media). Only those: every
+ * relation of the type would cost a query each, on every plan and every job.
+ */
+export function populateFor(rt: Runtime, uid: string): string[] {
+  const ct = rt.config.contentTypes[uid];
+  const attributes = (rt.strapi.contentType(uid as never) as unknown as { attributes: Record<string, AttributeInfo> }).attributes;
+  const f = ct.fields;
+  const mapped = [f.title, ...(Array.isArray(f.body) ? f.body : [f.body]), f.description, f.tags?.field, f.cover, f.slug];
+  return [...new Set(mapped.filter((name): name is string => Boolean(name && POPULATED_TYPES.has(attributes[name]?.type))))];
+}
+
 export async function loadPublishedEntry(rt: Runtime, t: Target): Promise<Entry | null> {
   const docs = rt.strapi.documents(t.uid as never) as unknown as {
     findOne(params: Record<string, unknown>): Promise<Entry | null>;
   };
+  const populate = populateFor(rt, t.uid);
   return docs.findOne({
     documentId: t.documentId,
     ...(t.locale ? { locale: t.locale } : {}),
     status: 'published',
-    populate: '*',
+    ...(populate.length ? { populate } : {}),
   });
 }
 

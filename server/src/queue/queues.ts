@@ -5,6 +5,7 @@
  * number) can never collide with an old one.
  */
 import Bull from 'bull';
+import { logQueueErrors, withTimeout, workerReady } from './bull-helpers';
 import type { PlatformId } from '../config/schema';
 
 export interface JobData {
@@ -62,14 +63,7 @@ export class PlatformQueues {
           removeOnFail: opts.keepFailed,
         },
       });
-      let lastErrorLog = 0;
-      queue.on('error', (err) => {
-        // Redis hiccups repeat quickly; one line every 10 s is enough to see them.
-        if (Date.now() - lastErrorLog > 10000) {
-          lastErrorLog = Date.now();
-          this.log.error(`crosspost: queue ${queueName(p)} error: ${err.message}`);
-        }
-      });
+      logQueueErrors(queue, queueName(p), log);
       queue.on('stalled', (job) => {
         this.log.warn(
           `crosspost: job ${job.id} on ${queueName(p)} stalled (its worker died or blocked longer than lockDuration); it runs again and first checks whether the platform call already happened.`,
@@ -92,17 +86,11 @@ export class PlatformQueues {
   /** Adds the job for (publication, seq); a duplicate add while it exists is a no-op. */
   async add(platform: PlatformId, publicationId: number, seq: number, delayMs = 0): Promise<void> {
     const jobId = jobIdOf(publicationId, seq);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.get(platform).add({ publicationId, seq }, { jobId, delay: Math.max(0, Math.round(delayMs)) }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Redis did not accept the job within ${ADD_TIMEOUT_MS} ms`)), ADD_TIMEOUT_MS);
-        }),
-      ]);
-    } finally {
-      if (timer) clearTimeout(timer);
-    }
+    await withTimeout(
+      this.get(platform).add({ publicationId, seq }, { jobId, delay: Math.max(0, Math.round(delayMs)) }),
+      ADD_TIMEOUT_MS,
+      `Redis did not accept the job within ${ADD_TIMEOUT_MS} ms`,
+    );
   }
 
   /** True when the job for (publication, seq) is waiting, delayed or running. */
@@ -126,11 +114,7 @@ export class PlatformQueues {
       queue.process(concurrency, (job) => handler(platform, job)).catch((err: Error) => {
         if (!this.closing) this.log.error(`crosspost: worker for ${queueName(platform)} stopped: ${err?.message}`);
       });
-      // Bull 4.16 leaves a dangling handle if close() comes before the worker finished initialising.
-      await queue.isReady();
-      await (queue as unknown as { _initializingProcess?: Promise<void> })._initializingProcess;
-      const bclient = (queue as unknown as { bclient?: { status: string; once(ev: string, cb: () => void): void } }).bclient;
-      if (bclient && bclient.status !== 'ready') await new Promise<void>((r) => bclient.once('ready', () => r()));
+      await workerReady(queue);
     }
   }
 

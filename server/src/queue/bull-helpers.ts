@@ -1,0 +1,39 @@
+/** Small pieces every Bull queue of the plugin needs. */
+import type Bull from 'bull';
+
+/** Rejects with `message` if `work` has not settled within `ms` (Redis down: ioredis would queue the command for ever). */
+export async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** Logs queue errors, at most one line every 10 s: Redis hiccups repeat quickly. */
+export function logQueueErrors(queue: Bull.Queue, name: string, log: { error(msg: string): void }): void {
+  let lastErrorLog = 0;
+  queue.on('error', (err) => {
+    if (Date.now() - lastErrorLog > 10000) {
+      lastErrorLog = Date.now();
+      log.error(`crosspost: queue ${name} error: ${err.message}`);
+    }
+  });
+}
+
+/**
+ * Resolves once the worker started by queue.process() is really listening. Bull 4.16 leaves a
+ * dangling handle if close() comes before the worker finished initialising.
+ */
+export async function workerReady(queue: Bull.Queue): Promise<void> {
+  await queue.isReady();
+  await (queue as unknown as { _initializingProcess?: Promise<void> })._initializingProcess;
+  const bclient = (queue as unknown as { bclient?: { status: string; once(ev: string, cb: () => void): void } }).bclient;
+  if (bclient && bclient.status !== 'ready') await new Promise<void>((r) => bclient.once('ready', () => r()));
+}
