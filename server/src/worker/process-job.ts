@@ -186,15 +186,16 @@ function pickRef(r: Pick<Publication, 'remoteId' | 'remoteUrl' | 'remoteState'>)
  */
 async function deferForRateLimit(rt: Runtime, row: Publication, seq: number, connector: Connector, op: WriteOperation, payload: unknown): Promise<boolean> {
   const w = windowFor(rt.config, row.platform, op, payload);
-  if (!w) return false;
-  // A woken job checks the calls actually made in the window ending now: earlier jobs may have called
-  // later than they had booked (a backlog, Strapi down), and a stale booking would then be too close.
-  if (row.rateSlotToken) {
-    if (await rt.rateWindows.take(row.rateSlotToken, w)) return false;
-    await rt.rateWindows.release(row.rateSlotToken);
+  if (!w) {
+    // Re-planned meanwhile into a call no window counts (e.g. a draft): give the slot back.
+    if (row.rateSlotToken) await rt.rateWindows.release(row.rateSlotToken);
+    return false;
   }
-  const { slotAt, waitMs, token } = await rt.rateWindows.book(w, `pub-${row.id}`);
-  if (waitMs <= 25) return false;
+  // A woken job checks the calls actually made in the window ending now: earlier jobs may have called
+  // later than they had booked (a backlog, Strapi down). If they leave no room, its booking is kept and
+  // moves to the next moment there is room, rather than behind every later booking.
+  const { slotAt, waitMs, token } = row.rateSlotToken ? await rt.rateWindows.take(row.rateSlotToken, w) : await rt.rateWindows.book(w, `pub-${row.id}`);
+  if (waitMs === 0) return false;
   const next = seq + 1;
   const at = new Date(Date.now() + waitMs);
   const ok = await rt.store.updateWhere(
