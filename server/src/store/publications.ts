@@ -127,7 +127,8 @@ export function createPublicationStore(strapi: Core.Strapi) {
     },
 
     async recordAttempt(a: AttemptRecord): Promise<void> {
-      await strapi.db.query(ATTEMPT_UID).create({ data: { ...a, message: a.message?.slice(0, 4000) } });
+      // createMany: one INSERT, where create() also reads the row back and opens an empty transaction.
+      await strapi.db.query(ATTEMPT_UID).createMany({ data: [{ ...a, message: a.message?.slice(0, 4000) }] });
     },
 
     async attemptsFor(publicationId: number, limit = 50): Promise<unknown[]> {
