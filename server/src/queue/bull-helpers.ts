@@ -1,6 +1,16 @@
 /** Small pieces every Bull queue of the plugin needs. */
 import type Bull from 'bull';
 
+/** Lock and stalled-job settings every queue of the plugin shares (a dead worker's job runs again after the lock). */
+export function lockSettings(o: { lockDurationMs: number; stalledIntervalMs: number; maxStalledCount: number }): Bull.AdvancedSettings {
+  return {
+    lockDuration: o.lockDurationMs,
+    lockRenewTime: Math.floor(o.lockDurationMs / 2),
+    stalledInterval: o.stalledIntervalMs,
+    maxStalledCount: o.maxStalledCount,
+  };
+}
+
 /** Rejects with `message` if `work` has not settled within `ms` (Redis down: ioredis would queue the command for ever). */
 export async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

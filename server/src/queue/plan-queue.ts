@@ -5,7 +5,7 @@
  * web process pays one Redis write per publish and the platform queues stay as they were.
  */
 import Bull from 'bull';
-import { logQueueErrors, withTimeout, workerReady } from './bull-helpers';
+import { lockSettings, logQueueErrors, withTimeout, workerReady } from './bull-helpers';
 
 export interface PlanJobData {
   uid: string;
@@ -46,12 +46,7 @@ export class PlanQueue {
   ) {
     this.queue = new Bull<PlanJobData>(PLAN_QUEUE_NAME, opts.redisUrl, {
       prefix: opts.prefix,
-      settings: {
-        lockDuration: opts.lockDurationMs,
-        lockRenewTime: Math.floor(opts.lockDurationMs / 2),
-        stalledInterval: opts.stalledIntervalMs,
-        maxStalledCount: opts.maxStalledCount,
-      },
+      settings: lockSettings(opts),
       defaultJobOptions: {
         attempts: PLAN_ATTEMPTS,
         backoff: { type: 'exponential', delay: PLAN_BACKOFF_MS },

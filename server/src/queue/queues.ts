@@ -5,7 +5,7 @@
  * number) can never collide with an old one.
  */
 import Bull from 'bull';
-import { logQueueErrors, withTimeout, workerReady } from './bull-helpers';
+import { lockSettings, logQueueErrors, withTimeout, workerReady } from './bull-helpers';
 import type { PlatformId } from '../config/schema';
 
 export interface JobData {
@@ -50,12 +50,7 @@ export class PlatformQueues {
       const queue = new Bull<JobData>(queueName(p), opts.redisUrl, {
         prefix: opts.prefix,
         ...(limiter ? { limiter: { max: limiter.max, duration: limiter.durationMs } } : {}),
-        settings: {
-          lockDuration: opts.lockDurationMs,
-          lockRenewTime: Math.floor(opts.lockDurationMs / 2),
-          stalledInterval: opts.stalledIntervalMs,
-          maxStalledCount: opts.maxStalledCount,
-        },
+        settings: lockSettings(opts),
         defaultJobOptions: {
           // Retries are ours (the publication row keeps the budget), so Bull runs each job once.
           attempts: 1,

@@ -3,7 +3,9 @@
  * between Strapi's commit and our row write (or a database error while planning) would lose it.
  * This sweep finds entries of watched types published recently (never before the plugin started
  * watching the type, so installing the plugin does not post old content) whose publication rows are
- * missing or older than the publish, and plans them. Planning is idempotent (hash check).
+ * missing or older than the publish, and plans them. Planning is idempotent (hash check), so an entry
+ * whose plan job is still waiting in crosspost:plan (a backlog, no worker running) being planned here
+ * as well costs a few queries and no platform call.
  */
 import type { Runtime } from '../runtime';
 import { uniqueKeyOf, type Publication } from '../store/publications';
