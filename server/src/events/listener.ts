@@ -48,8 +48,8 @@ interface ResponseLike {
 
 /**
  * Resolves once the response of the request that caused the event has been sent (at once outside a
- * request: scripts, cron). Strapi emits the event before it answers, and with SQLite every query the
- * plugin makes would block that answer.
+ * request: scripts, cron). Strapi 5.54 emits entry.publish after a REST create has answered; any path
+ * that emits before answering must not have its answer held up by our work (SQLite queries block).
  */
 function afterResponse(res: ResponseLike | undefined): Promise<void> {
   if (!res || res.writableFinished || res.destroyed) return new Promise((r) => setImmediate(r));
