@@ -1,7 +1,8 @@
 /**
  * A web node (CROSSPOST_WORKER=false): an editor's publish adds one crosspost:plan job naming the entry
  * (no content, no secrets) and plans nothing itself. Worker processes planning and posting such jobs are
- * covered by tests/fault/kill-worker.test.ts (an enqueue-only Strapi and killed worker processes).
+ * covered by tests/fault/kill-worker.test.ts (an enqueue-only Strapi and killed worker processes). With no
+ * worker anywhere, the web node's reconciler plans what waits, so that editors still see a row.
  */
 import Bull from 'bull';
 import request from 'supertest';
@@ -47,4 +48,22 @@ test('the web node only adds a plan job naming the entry; nothing is planned or 
   expect(await rowsFor(web.strapi, documentId)).toHaveLength(0);
   expect(devto.articles).toHaveLength(0);
   expect(JSON.stringify(job.data)).not.toContain('devto-test-key');
+});
+
+test('with no worker running anywhere, the reconciler of the web node plans the waiting publish so that editors see it', async () => {
+  await planQueue?.close();
+  await web?.stop();
+  const env = { CROSSPOST_DEVTO_API_KEY: 'devto-test-key', CROSSPOST_DEVTO_BASE_URL: devto.apiUrl };
+  web = await startTestApp({ ...env, CROSSPOST_WORKER: 'false', CROSSPOST_RECONCILE_MS: '300' });
+  planQueue = new Bull('crosspost:plan', REDIS_URL, { prefix: web.prefix });
+  const doc = await (web.strapi.documents(ARTICLE_UID as never) as any).create({ data: { title: 'Nobody plans me', slug: 'nobody-plans-me', body: blocksBody('Still shown.') } });
+  await (web.strapi.documents(ARTICLE_UID as never) as any).publish({ documentId: doc.documentId });
+
+  const rows = await waitFor(async () => {
+    const found = await rowsFor(web!.strapi, doc.documentId);
+    return found.length ? found : undefined;
+  }, { what: 'a row planned by the reconciler' });
+  expect(rows.map((r) => [r.platform, r.status])).toEqual([['devto', 'queued']]);
+  // Planned, not posted: posting is a worker's job.
+  expect(devto.articles.filter((a) => a.title === 'Nobody plans me')).toHaveLength(0);
 });
