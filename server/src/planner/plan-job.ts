@@ -7,7 +7,7 @@ import type { PlanJobData } from '../queue/plan-queue';
 import { planPublish, planUnpublish } from './planner';
 import { KeyedChain, targetKey } from './keyed-chain';
 
-export function createPlanJobRunner(rt: Runtime): { run(data: PlanJobData): Promise<void>; idle(): Promise<void> } {
+export function createPlanJobRunner(rt: Runtime): { run(data: PlanJobData): Promise<void> } {
   const chain = new KeyedChain();
   return {
     run: (data) => {
@@ -16,6 +16,5 @@ export function createPlanJobRunner(rt: Runtime): { run(data: PlanJobData): Prom
         await (data.action === 'publish' ? planPublish(rt, t) : planUnpublish(rt, t));
       });
     },
-    idle: () => chain.idle(),
   };
 }
