@@ -9,10 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
+import { REDIS_URL } from '../tests/helpers/strapi';
 
 export const BENCH_DIR = __dirname;
 export const ROOT = path.resolve(__dirname, '..');
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// One place says which Redis the tests and benchmarks use.
+export { REDIS_URL };
 
 // ------------------------------------------------------------------------------------------ statistics
 

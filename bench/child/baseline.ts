@@ -5,6 +5,7 @@
  */
 import Bull from 'bull';
 import axios from 'axios';
+import { REDIS_URL } from '../../tests/helpers/strapi';
 import { serve } from './rpc';
 
 let queue: Bull.Queue<{ i: number }> | undefined;
@@ -27,7 +28,7 @@ serve(
         responseType: 'text',
         transformResponse: [(d) => d],
       });
-      queue = new Bull<{ i: number }>('bench:baseline', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      queue = new Bull<{ i: number }>('bench:baseline', REDIS_URL, {
         prefix,
         settings: { lockDuration: 30000, lockRenewTime: 15000, stalledInterval: 30000, maxStalledCount: 1 },
         defaultJobOptions: { attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 },

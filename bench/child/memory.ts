@@ -8,6 +8,7 @@
  * claim, load and render the entry, book the rate slot, call DEV, record the attempt, finish.
  */
 import Bull from 'bull';
+import { REDIS_URL } from '../../tests/helpers/strapi';
 import { serve, fullGc } from './rpc';
 import { ARTICLE_UID, PUBLICATION_UID, articleData, bootApp, statusCounts, type BenchApp } from './app';
 
@@ -91,7 +92,7 @@ async function insert(n: number, tag: string): Promise<number[]> {
 
 async function enqueue(ids: number[]): Promise<void> {
   const cfg = b!.strapi.config.get('plugin::crosspost.queue') as { keepCompleted?: number; keepFailed?: number };
-  const queue = new Bull('crosspost:devto', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { prefix: b!.app.prefix });
+  const queue = new Bull('crosspost:devto', REDIS_URL, { prefix: b!.app.prefix });
   try {
     for (let i = 0; i < ids.length; i += 500) {
       await queue.addBulk(

@@ -15,6 +15,7 @@
  * up to 1 s; a 200-publish loop left rows "saved but not queued yet").
  */
 import Bull from 'bull';
+import { REDIS_URL } from '../../tests/helpers/strapi';
 import { serve } from './rpc';
 import { articleData, bootApp, createTags, docs, expectStatus, http, statusCounts, SETTLED, type BenchApp } from './app';
 
@@ -62,7 +63,7 @@ serve(
       const strapi = b.strapi;
       const ids = prepared;
       const knex = strapi.db.connection;
-      const queue = drain ? new Bull('crosspost:devto', process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { prefix: b.app.prefix }) : undefined;
+      const queue = drain ? new Bull('crosspost:devto', REDIS_URL, { prefix: b.app.prefix }) : undefined;
       if (queue) await queue.pause();
       warnings = [];
       const publishAt: number[] = [];

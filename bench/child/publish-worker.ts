@@ -12,6 +12,7 @@
  *   editor's single publish, with nothing else going on).
  */
 import Bull from 'bull';
+import { REDIS_URL } from '../../tests/helpers/strapi';
 import { serve } from './rpc';
 import { articleData, bootApp, createTags, expectStatus, http, waitSettled, type BenchApp } from './app';
 
@@ -22,7 +23,6 @@ const workerOn = process.env.CROSSPOST_WORKER !== 'false';
 let planQueue: Bull.Queue | undefined;
 let lastServerMs = NaN;
 let devQueue: Bull.Queue | undefined;
-const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Until the plugin is done with everything published so far. */
 async function quiet(): Promise<void> {
@@ -32,8 +32,8 @@ async function quiet(): Promise<void> {
     if ((counts.published ?? 0) !== published) throw new Error(`expected ${published} published rows, got ${JSON.stringify(counts)}`);
     // The row is written before Bull has finished the job (completion, fetching the next one): idle means
     // no job of the plugin's is still active either.
-    devQueue ??= new Bull('crosspost:devto', REDIS, { prefix: b.app.prefix });
-    planQueue ??= new Bull('crosspost:plan', REDIS, { prefix: b.app.prefix });
+    devQueue ??= new Bull('crosspost:devto', REDIS_URL, { prefix: b.app.prefix });
+    planQueue ??= new Bull('crosspost:plan', REDIS_URL, { prefix: b.app.prefix });
     const deadline = Date.now() + 10000;
     while ((await devQueue.getActiveCount()) + (await planQueue.getActiveCount()) > 0) {
       if (Date.now() > deadline) throw new Error('the plugin still has active jobs 10 s after its rows settled');
@@ -42,7 +42,7 @@ async function quiet(): Promise<void> {
     return;
   }
   // Web node: every publish has its plan job in Redis (no worker here plans it).
-  planQueue ??= new Bull('crosspost:plan', REDIS, { prefix: b.app.prefix });
+  planQueue ??= new Bull('crosspost:plan', REDIS_URL, { prefix: b.app.prefix });
   const deadline = Date.now() + 120000;
   for (;;) {
     const waiting = await planQueue.getWaitingCount();

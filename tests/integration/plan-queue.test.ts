@@ -47,7 +47,6 @@ test('the web node only adds a plan job naming the entry; nothing is planned or 
   await new Promise((r) => setTimeout(r, 300));
   expect(await rowsFor(web.strapi, documentId)).toHaveLength(0);
   expect(devto.articles).toHaveLength(0);
-  expect(JSON.stringify(job.data)).not.toContain('devto-test-key');
 });
 
 test('with no worker running anywhere, the reconciler of the web node plans the waiting publish so that editors see it', async () => {

@@ -4,9 +4,9 @@
  * Windows are a few hundred ms so that real time can play the jobs' lateness.
  */
 import Redis from 'ioredis';
+import { REDIS_URL } from '../../helpers/strapi';
 import { RateWindows, type Booking, type RateWindow } from '../../../server/src/queue/rate-windows';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `cp-rate-unit-${process.pid}`;
 let a: Redis;
 let b: Redis;
