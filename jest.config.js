@@ -1,11 +1,16 @@
 /**
- * Three projects: `unit` (pure logic, simulators), `integration` (a real Strapi, real Redis, simulators) and
- * `fault` (fault injection: worker kills, Redis loss, platform errors, restarts).
+ * Four projects: `unit` (pure logic, simulators), `integration` (a real Strapi, real Redis, simulators),
+ * `fault` (fault injection: worker kills, Redis loss, platform errors, restarts) and `e2e` (a real browser).
  * The unified/remark ecosystem ships ESM only; Jest's CommonJS runtime needs those packages transformed,
  * so every installed package that declares "type": "module" is handed to babel-jest.
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
+
+// Strapi's full logs of this run, one file per test file (tests/helpers/strapi.ts); `npm test` names one folder
+// for all its jest runs. The console only gets warnings and errors.
+process.env.TEST_LOG_DIR ??= path.join(os.tmpdir(), 'crosspost-test-logs', new Date().toISOString().replace(/[:.]/g, '-'));
 
 function esmPackages() {
   const names = new Set();
@@ -46,12 +51,14 @@ const shared = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esm.join('|')})/)`],
-  modulePathIgnorePatterns: ['<rootDir>/playground/dist', '<rootDir>/dist'],
+  modulePathIgnorePatterns: ['<rootDir>/playground/dist', '<rootDir>/dist', '<rootDir>/.tmp'],
 };
 
 module.exports = {
   // Integration tests boot Strapi (a few seconds) and wait on queues.
   testTimeout: 60000,
+  // A failing test file is followed by the path of its Strapi log.
+  reporters: ['default', '<rootDir>/tests/helpers/log-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
     {
@@ -61,5 +68,12 @@ module.exports = {
     },
     // Fault injection (kill -9, Redis loss, platform errors, restarts): run with --runInBand.
     { ...shared, displayName: 'fault', testMatch: ['<rootDir>/tests/fault/**/*.test.ts'] },
+    // Browser tests: Debian's Chromium (playwright-core) against the built playground admin; run with --runInBand.
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/e2e/global-setup.js',
+    },
   ],
 };

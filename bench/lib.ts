@@ -311,11 +311,13 @@ export class ChildHandle {
  * Starts `bench/child/<file>` under tsx with `env` added, and waits until it reports ready.
  * Children always get --expose-gc so memory samples can be taken after a full collection.
  */
-export async function spawnChild(file: string, env: Record<string, string>, opts: { label?: string; verbose?: boolean; readyTimeoutMs?: number } = {}): Promise<ChildHandle> {
-  const script = path.join(BENCH_DIR, 'child', file);
+/** `opts.root`: another checkout of the project (its own dist/), for a before/after comparison in one run. */
+export async function spawnChild(file: string, env: Record<string, string>, opts: { label?: string; verbose?: boolean; readyTimeoutMs?: number; root?: string } = {}): Promise<ChildHandle> {
+  const script = opts.root ? path.join(opts.root, 'bench', 'child', file) : path.join(BENCH_DIR, 'child', file);
   const proc = fork(script, [], {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    cwd: opts.root ?? ROOT,
+    // BENCH_CHILD_CPU_PROF=dir: a V8 CPU profile of each child, written there when it exits.
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CHILD_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CHILD_CPU_PROF}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -363,5 +365,24 @@ export function writeJson(file: string, data: unknown): void {
   fs.renameSync(`${file}.tmp`, file);
 }
 
+/** The parsed file, or undefined when it is missing or not JSON. */
+export function readJson(file: string): any {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Unique id for Redis prefixes and temp names. */
 export const runId = () => `${process.pid}-${Date.now().toString(36)}`;
+
+/**
+ * One pipeline run (bench/child/pipeline.ts) with the publishes sent by `client` (bench/child/publish-client.ts,
+ * a process of its own): begin → publish → finish. Returns what `finish` returns.
+ */
+export async function publishAndSettle<T>(pipeline: ChildHandle, client: ChildHandle, opts: { drain?: boolean; timeoutMs?: number } = {}): Promise<T> {
+  const target = await pipeline.call<{ baseUrl: string; jwt: string; ids: string[] }>('begin', { drain: opts.drain ?? false });
+  const published = await client.call<{ t0: number; publishAt: number[]; publishLoopMs: number }>('publish', target, opts.timeoutMs ?? 300000);
+  return pipeline.call<T>('finish', { ...published, drain: opts.drain ?? false, timeoutMs: opts.timeoutMs }, (opts.timeoutMs ?? 300000) + 60000);
+}

@@ -5,9 +5,9 @@
  * Each database runs with the schema's indexes as shipped and, in full runs, with them removed, so
  * the table shows what they are worth. Query plans for each case go to results.json.
  */
-import net from 'node:net';
 import path from 'node:path';
-import { ROOT, fmtMs, round, roundSummary, spawnChild, stopAll, summarize, type BenchOptions, type BenchResult, type ChildHandle, type TableRow } from './lib';
+import { ROOT, fmtMs, round, roundSummary, stopAll, summarize, type BenchOptions, type BenchResult, type ChildHandle, type TableRow } from './lib';
+import { dbLabel, seededBenchPlan, seededChild, type BenchDb } from './seeded-db';
 
 interface Case {
   id: string;
@@ -25,19 +25,6 @@ const CASES: Case[] = [
   { id: 'q-only', label: 'q=kubernetes only', query: { q: 'kubernetes' }, targeted: false },
 ];
 
-function reachable(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
-
 interface Sample {
   status: number;
   ms: number;
@@ -50,7 +37,7 @@ interface Variant {
   env: Record<string, string>;
   cases: string[];
   iterations: number;
-  db?: 'sqlite' | 'postgres';
+  db?: BenchDb;
 }
 
 /**
@@ -82,10 +69,7 @@ function proposedIndexes(): Array<{ name: string; columns: string[] }> | undefin
 
 export async function listLatency(opts: BenchOptions): Promise<BenchResult> {
   const started = Date.now();
-  const rows = opts.smoke ? 1000 : 100_000;
-  const iterations = opts.smoke ? 5 : 50;
-  const warmup = opts.smoke ? 1 : 5;
-  const dbs = ['sqlite', ...((await reachable('127.0.0.1', 5432)) ? ['postgres'] : [])] as Array<'sqlite' | 'postgres'>;
+  const { rows, iterations, warmup, dbs } = await seededBenchPlan(opts);
   const targeted = CASES.filter((c) => c.targeted).map((c) => c.id);
   const proposed = proposedIndexes();
   const variants: Variant[] = [{ id: 'shipped', label: '', env: {}, cases: CASES.map((c) => c.id), iterations }];
@@ -116,10 +100,7 @@ export async function listLatency(opts: BenchOptions): Promise<BenchResult> {
       if (variant.id === 'trigram' && shippedTrigram.has(db)) continue;
       const children: ChildHandle[] = [];
       try {
-        const child = await spawnChild('list.ts', { TEST_DB: db, CROSSPOST_WORKER: 'false', CROSSPOST_RECONCILE_MS: '0', ...variant.env }, { label: `list:${db}:${variant.id}`, verbose: opts.verbose });
-        children.push(child);
-        await child.call('setup', {}, 180000);
-        const seeded = await child.call<{ rows: number; seconds: number; indexes: string[] }>('seed', { rows }, 600000);
+        const { child, seeded } = await seededChild(db, rows, { env: variant.env, label: `list:${db}:${variant.id}`, verbose: opts.verbose, children });
         if (variant.id === 'shipped' && seeded.indexes.some((ix) => /gin_trgm_ops/.test(ix))) shippedTrigram.add(db);
         const key = `${db}${variant.id === 'shipped' ? '' : `:${variant.id}`}`;
         const out: Record<string, unknown> = { indexes: seeded.indexes, seededRows: seeded.rows, seedSeconds: round(seeded.seconds, 1), iterationsPerCase: variant.iterations, cases: {} };
@@ -143,7 +124,6 @@ export async function listLatency(opts: BenchOptions): Promise<BenchResult> {
         }
         const pingS = summarize(ping);
         out.adminRouteFloorMs = roundSummary(pingS);
-        const dbLabel = db === 'sqlite' ? 'SQLite' : 'PostgreSQL';
         for (const c of cases) {
           const svc = summarize(samples[c.id].service.map((s) => s.ms));
           const rte = summarize(samples[c.id].route.map((s) => s.ms));
@@ -165,13 +145,13 @@ export async function listLatency(opts: BenchOptions): Promise<BenchResult> {
           };
           const split = plan.length === 2 ? ` [page ${fmtMs(plan[0].medianMs)} + count ${fmtMs(plan[1].medianMs)}]` : '';
           tableRows.push({
-            metric: `${dbLabel}${variant.label}: ${c.label} (${total ?? '?'} rows)`,
+            metric: `${dbLabel(db)}${variant.label}: ${c.label} (${total ?? '?'} rows)`,
             value: `service ${fmtMs(svc.median)} / ${fmtMs(svc.p95)}; route ${samples[c.id].route.length ? `${fmtMs(rte.median)} / ${fmtMs(rte.p95)}` : 'n/a'}${split}`,
             ...(counts ? { target: 'p95 ≤ 50 ms', met: ok } : { target: c.targeted ? 'p95 ≤ 50 ms (variant)' : '(info)', ...(c.targeted ? { met: ok } : {}) }),
           });
         }
         if (variant.id === 'shipped') {
-          tableRows.push({ metric: `${dbLabel}: floor of any admin route (GET /admin/users/me)`, value: `${fmtMs(pingS.median)} / ${fmtMs(pingS.p95)}`, target: '(info)' });
+          tableRows.push({ metric: `${dbLabel(db)}: floor of any admin route (GET /admin/users/me)`, value: `${fmtMs(pingS.median)} / ${fmtMs(pingS.p95)}`, target: '(info)' });
         }
       } finally {
         await stopAll(children);

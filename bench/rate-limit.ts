@@ -6,7 +6,7 @@
  * simulator sent, and the rows that failed.
  */
 import { createDevtoSimulator } from '../tests/simulators/devto';
-import { PRODUCTION_LIKE_ENV, withRedis, fmtMs, fmtRatio, round, roundSummary, sleep, spawnChild, stopAll, summarize, type BenchOptions, type BenchResult, type ChildHandle } from './lib';
+import { PRODUCTION_LIKE_ENV, withRedis, fmtMs, fmtRatio, round, roundSummary, publishAndSettle, sleep, spawnChild, stopAll, summarize, type BenchOptions, type BenchResult, type ChildHandle } from './lib';
 
 interface Window {
   max: number;
@@ -73,8 +73,10 @@ export async function rateLimit(opts: BenchOptions): Promise<BenchResult> {
     return res;
   };
   const children: ChildHandle[] = [];
+  /** BENCH_COMPARE_ROOT: that checkout's plugin runs the same runs ("before"), interleaved with this one's. */
+  const compareRoot = process.env.BENCH_COMPARE_ROOT;
   try {
-    const child = await spawnChild(
+    const spawn = (root?: string) => spawnChild(
       'pipeline.ts',
       {
         ...PRODUCTION_LIKE_ENV,
@@ -84,10 +86,20 @@ export async function rateLimit(opts: BenchOptions): Promise<BenchResult> {
         CROSSPOST_DEVTO_LIMIT_CREATES: `${CREATES.max}/${CREATES.durationMs}`,
         CROSSPOST_DEVTO_LIMIT_UPDATES: `${UPDATES.max}/${UPDATES.durationMs}`,
       },
-      { label: 'rate-limit', verbose: opts.verbose },
+      { label: root ? 'rate-limit:before' : 'rate-limit', verbose: opts.verbose, root },
     );
+    const child = await spawn();
     children.push(child);
     const info = await child.call<{ limits: unknown; prefix: string }>('setup', {}, 120000);
+    const before = compareRoot ? await spawn(compareRoot) : undefined;
+    if (before) {
+      children.push(before);
+      await before.call('setup', {}, 120000);
+    }
+    // The editor's side: publishes come from a process of their own, as from a browser.
+    const client = await spawnChild('publish-client.ts', {}, { label: 'publish-client', verbose: opts.verbose });
+    children.push(client);
+    const beforeRuns: Array<{ ratio: number; r429Edge: number; r429App: number; failed: number }> = [];
 
     const minimum = minimumScheduleMs(n, [WRITES, CREATES]);
     const earlyBy: number[] = [];
@@ -109,7 +121,25 @@ export async function rateLimit(opts: BenchOptions): Promise<BenchResult> {
       attempts: Record<string, number>;
       pluginWarnings: number;
     }> = [];
+    /** One run of the compared checkout: elapsed ÷ minimum, 429s by kind, rows not published. */
+    const runBefore = async (r: number) => {
+      await before!.call('prepare', { n, tag: `rlb-r${r}` });
+      sim.reset();
+      kinds.edge = 0;
+      kinds.app = 0;
+      const res = await publishAndSettle<PipelineRun>(before!, client, { timeoutMs: 240000 });
+      beforeRuns.push({
+        ratio: (Math.max(...res.liveAt.filter(Number.isFinite)) - res.t0) / minimum,
+        r429Edge: kinds.edge,
+        r429App: kinds.app,
+        failed: n - (res.statuses.published ?? 0),
+      });
+      sim.reset();
+      await sleep(CREATES.durationMs + 1000);
+    };
     for (let r = 0; r < runs; r++) {
+      // Interleaved, the compared checkout first in even runs.
+      if (before && r % 2 === 0) await runBefore(r);
       await child.call('prepare', { n, tag: `rl-r${r}` });
       sim.reset();
       kinds.edge = 0;
@@ -135,7 +165,7 @@ export async function rateLimit(opts: BenchOptions): Promise<BenchResult> {
           await sleep(50);
         }
       });
-      const res = await child.call<PipelineRun>('run', { timeoutMs: 240000 }, 300000).finally(() => {
+      const res = await publishAndSettle<PipelineRun>(child, client, { timeoutMs: 240000 }).finally(() => {
         watching = false;
       });
       await watcher;
@@ -174,7 +204,8 @@ export async function rateLimit(opts: BenchOptions): Promise<BenchResult> {
       });
       // Let the plugin's booked slots and the simulator's windows expire before the next run.
       sim.reset();
-      if (r < runs - 1) await sleep(CREATES.durationMs + 1000);
+      if (r < runs - 1 || (before && r % 2 === 1)) await sleep(CREATES.durationMs + 1000);
+      if (before && r % 2 === 1) await runBefore(r);
     }
 
     const ratios = summarize(per.map((p) => p.ratio));
@@ -208,6 +239,7 @@ export async function rateLimit(opts: BenchOptions): Promise<BenchResult> {
         firstCreateAfterFirstPublishMs: roundSummary(first),
         firstBurstEndAfterFirstPublishMs: roundSummary(burst),
         failedRows: failed,
+        before: beforeRuns.length ? { root: compareRoot, perRun: beforeRuns.map((b) => ({ ...b, ratio: round(b.ratio) })) } : undefined,
         perRun: per.map((p) => ({ ...p, elapsedMs: round(p.elapsedMs, 0), ratio: round(p.ratio) })),
       },
       rows: [
@@ -227,6 +259,14 @@ export async function rateLimit(opts: BenchOptions): Promise<BenchResult> {
             ]
           : []),
         ...(lateBy.length ? [{ metric: 'why: DEV call later than the slot the plugin booked', value: `median ${fmtMs(late.median)}, p95 ${fmtMs(late.p95)}, max ${fmtMs(late.max)}` }] : []),
+        ...(beforeRuns.length
+          ? [
+              {
+                metric: `the same runs, plugin of ${compareRoot} (before): elapsed ÷ minimum; 429s (edge / app); failed rows`,
+                value: `${fmtRatio(summarize(beforeRuns.map((b) => b.ratio)).median)} (runs ${beforeRuns.map((b) => fmtRatio(b.ratio)).join(', ')}); ${beforeRuns.reduce((a, b) => a + b.r429Edge, 0)} / ${beforeRuns.reduce((a, b) => a + b.r429App, 0)}; ${beforeRuns.reduce((a, b) => a + b.failed, 0)}`,
+              },
+            ]
+          : []),
         ...(earlyBy.length ? [{ metric: 'why: refused creates arrived before the window freed by', value: `median ${fmtMs(early.median)} (min ${fmtMs(early.min)}, max ${fmtMs(early.max)})` }] : []),
       ],
       notes: [

@@ -13,7 +13,9 @@ import { throughput } from './throughput';
 import { rateLimit } from './rate-limit';
 import { listLatency } from './list-latency';
 import { memory } from './memory';
-import { BENCH_DIR, formatTable, killAllChildren, machineInfo, round, stopAllChildren, writeJson, type BenchOptions, type BenchResult } from './lib';
+import { statsLatency } from './stats-latency';
+import { dashboardLatency } from './dashboard-latency';
+import { BENCH_DIR, formatTable, killAllChildren, machineInfo, readJson, round, stopAllChildren, writeJson, type BenchOptions, type BenchResult } from './lib';
 
 const BENCHES: Array<{ id: string; title: string; target: string; run: (o: BenchOptions) => Promise<BenchResult> }> = [
   { id: 'publish-overhead', title: '1. Publish overhead', target: 'latency ratio on/off ≤ 1.05', run: publishOverhead },
@@ -21,10 +23,12 @@ const BENCHES: Array<{ id: string; title: string; target: string; run: (o: Bench
   { id: 'rate-limit', title: '3. Rate-limit ceiling', target: 'elapsed ÷ minimum ≤ 1.10, 0 failed', run: rateLimit },
   { id: 'list-latency', title: '4. List latency', target: 'p95 ≤ 50 ms', run: listLatency },
   { id: 'memory', title: '5. Memory', target: 'RSS growth ≤ 30 MB, Redis back near baseline', run: memory },
+  { id: 'stats-latency', title: '6. Stats latency', target: 'p95 ≤ 50 ms', run: statsLatency },
+  { id: 'dashboard-latency', title: '7. Dashboard latency', target: 'p95 ≤ 1.5 s to the first page', run: dashboardLatency },
 ];
 
 function parseArgs(argv: string[]) {
-  const args = { smoke: false, verbose: false, only: undefined as string[] | undefined, out: path.join(BENCH_DIR, 'results.json') };
+  const args = { smoke: false, verbose: false, only: undefined as string[] | undefined, out: undefined as string | undefined };
   for (const a of argv) {
     if (a === '--smoke') args.smoke = true;
     else if (a === '--verbose' || a === '-v') args.verbose = true;
@@ -39,7 +43,9 @@ function parseArgs(argv: string[]) {
     const unknown = args.only.filter((id) => !BENCHES.some((b) => b.id === id));
     if (unknown.length) throw new Error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${BENCHES.map((b) => b.id).join(', ')}`);
   }
-  return args;
+  // A smoke run's timings mean nothing: it never replaces the committed figures unless --out says so.
+  const out = args.out ?? (args.smoke ? path.join(os.tmpdir(), 'crosspost-bench-smoke.json') : path.join(BENCH_DIR, 'results.json'));
+  return { ...args, out };
 }
 
 async function main() {
@@ -73,16 +79,21 @@ async function main() {
   console.log('');
   console.log(`Wall time ${(wallMs / 1000).toFixed(1)} s; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`);
 
+  const ranAt = new Date().toISOString();
+  const loadAverage = { atStart: machine.loadAverageAtStart, atEnd: os.loadavg().map((x) => round(x, 2)) };
+  const fresh = Object.fromEntries(
+    results.map((r) => [
+      r.id,
+      { title: r.title, target: r.target, met: r.met, table: r.rows, figures: r.figures, notes: r.notes, wallMs: r.wallMs, ranAt, loadAverage, ...(r.error ? { error: r.error } : {}) },
+    ]),
+  );
+  // --only updates its benchmarks' entries and keeps the others' figures (each entry says when it ran).
+  const kept = args.only ? (readJson(args.out)?.benchmarks ?? {}) : {};
   writeJson(args.out, {
-    machine: { ...machine, loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)) },
+    machine: { ...machine, loadAverageAtEnd: loadAverage.atEnd },
     smoke: args.smoke,
     wallMs,
-    benchmarks: Object.fromEntries(
-      results.map((r) => [
-        r.id,
-        { title: r.title, target: r.target, met: r.met, table: r.rows, figures: r.figures, notes: r.notes, wallMs: r.wallMs, ...(r.error ? { error: r.error } : {}) },
-      ]),
-    ),
+    benchmarks: { ...kept, ...fresh },
   });
   console.log(`Results written to ${path.relative(process.cwd(), args.out) || args.out}.`);
   process.exit(results.some((r) => r.error) ? 1 : 0);

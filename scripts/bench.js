@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --smoke] [--only=publish-overhead,throughput,rate-limit,list-latency,memory] [--verbose]`:
+ * `npm run bench [-- --smoke] [--only=publish-overhead,throughput,rate-limit,list-latency,memory,stats-latency] [--verbose]`:
  * builds the plugin when dist/ is missing (the playground loads it from there, like a user's app),
  * checks that Redis answers, then runs bench/run.ts under tsx. Prints one table and writes
  * bench/results.json. PostgreSQL (127.0.0.1:5432) is used by the list benchmark when it answers.

@@ -66,7 +66,7 @@ serve(
       const spec = process.env.BENCH_INDEXES ?? 'shipped';
       if (spec === 'shipped') b = await bootApp({ withAuth: true });
       else b = await bootApp({ withAuth: true, beforeLoad: () => replaceIndexes(spec === 'none' ? undefined : JSON.parse(spec)) });
-      return { pid: process.pid, client: client(), indexes: await tableIndexes() };
+      return { pid: process.pid, client: client(), baseUrl: b.baseUrl, indexes: await tableIndexes() };
     },
 
     /** Inserts `rows` publication rows with realistic variety, in chunks, straight through knex. */
@@ -135,6 +135,130 @@ serve(
       if (client() === 'postgres') await knex.raw('VACUUM ANALYZE crosspost_publications');
       const count = await knex('crosspost_publications').count({ n: '*' });
       return { rows: Number((count[0] as { n: number | string }).n), seconds: (Date.now() - t0) / 1000, indexes: await tableIndexes() };
+    },
+
+    /**
+     * Attempt rows for the stats route (bench stats-latency): one create per publication at its
+     * creation time and, for about half, an update at its update time; failed rows end on a permanent
+     * error, a few calls are retryable or rate-limited. Durations 150–2,000 ms. Bulk-inserted with knex.
+     */
+    async seedAttempts() {
+      if (!b) throw new Error('setup first');
+      const strapi = b.strapi;
+      const knex = strapi.db.connection;
+      const meta = strapi.db.metadata.get('plugin::crosspost.attempt');
+      const col = (attr: string) => (meta.attributes[attr] as { columnName?: string } | undefined)?.columnName ?? attr;
+      const has = (attr: string) => Boolean(meta.attributes[attr]);
+      const rand = rng(7);
+      const t0 = Date.now();
+      const toDate = (v: unknown) => new Date(typeof v === 'number' || typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | Date));
+      const pubs = (await knex('crosspost_publications').select('id', 'platform', 'status', 'created_at', 'updated_at').orderBy('id')) as Array<{ id: number; platform: string; status: string; created_at: unknown; updated_at: unknown }>;
+      let n = 0;
+      let seq = 0;
+      const mk = (p: (typeof pubs)[number], operation: string, outcome: string, at: Date, message: string | null) => {
+        seq++;
+        const row: Record<string, unknown> = {
+          documentId: `batt${String(seq).padStart(20, '0')}`,
+          publicationId: p.id,
+          platform: p.platform,
+          operation,
+          outcome,
+          httpStatus: outcome === 'success' ? (operation === 'create' ? 201 : 200) : outcome === 'rate-limited' ? 429 : outcome === 'permanent' ? 422 : 503,
+          durationMs: 150 + Math.floor(rand() * rand() * 1850),
+          message,
+          jobSeq: 1,
+          createdAt: at,
+          updatedAt: at,
+          publishedAt: at,
+        };
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(row)) if (has(k)) out[col(k)] = v instanceof Date && client() === 'sqlite' ? v.getTime() : v;
+        return out;
+      };
+      await knex.transaction(async (trx) => {
+        let batch: Record<string, unknown>[] = [];
+        const flush = async () => {
+          if (!batch.length) return;
+          await trx('crosspost_attempts').insert(batch);
+          n += batch.length;
+          batch = [];
+        };
+        for (const p of pubs) {
+          const created = toDate(p.created_at);
+          const updated = toDate(p.updated_at);
+          const r = rand();
+          const first = p.status === 'failed' ? 'permanent' : r < 0.03 ? 'retryable' : r < 0.04 ? 'rate-limited' : 'success';
+          batch.push(mk(p, 'create', first, new Date(created.getTime() + 2000 + Math.floor(rand() * 60000)), first === 'success' ? null : 'DEV rejected the article: Body markdown has already been taken.'));
+          if (rand() < 0.5 && updated.getTime() > created.getTime() + 60000) batch.push(mk(p, 'update', 'success', updated, null));
+          if (batch.length >= 400) await flush();
+        }
+        await flush();
+      });
+      if (client() === 'postgres') await knex.raw('VACUUM ANALYZE crosspost_attempts');
+      // Rows written behind the plugin's back: what an import does, followed by the rebuild it documents.
+      const r0 = Date.now();
+      await strapi.plugin('crosspost').service('stats').rebuildRollups();
+      if (client() === 'postgres') await knex.raw('VACUUM ANALYZE crosspost_stats_days');
+      return { rows: n, seconds: (Date.now() - t0) / 1000, rollupSeconds: (Date.now() - r0) / 1000 };
+    },
+
+    /** One timed GET /crosspost/stats (admin route over HTTP). */
+    async stats({ window }: { window: string }) {
+      if (!b) throw new Error('setup first');
+      const r = await http(b.baseUrl, 'GET', `/crosspost/stats?window=${encodeURIComponent(window)}`, { token: b.jwt });
+      return { status: r.status, ms: r.ms, total: null };
+    },
+
+    /** The same computation called in-process (the stats service): the route minus HTTP, admin auth and validation. */
+    async statsService({ window }: { window: string }) {
+      if (!b) throw new Error('setup first');
+      const t0 = performance.now();
+      await b.strapi.plugin('crosspost').service('stats').summary(window);
+      return { status: 200, ms: performance.now() - t0, total: null };
+    },
+
+    /** The SQL one stats computation runs: the slowest statements alone (median of 5), with their plans. */
+    async explainStats({ window }: { window: string }) {
+      if (!b) throw new Error('setup first');
+      const knex = b.strapi.db.connection;
+      const seen: Array<{ sql: string; bindings: unknown[] }> = [];
+      const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
+        if (/crosspost_(publications|attempts|stats_days|stats_hours)/.test(q.sql)) seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
+      };
+      knex.on('query', onQuery);
+      try {
+        const r = await http(b.baseUrl, 'GET', `/crosspost/stats?window=${encodeURIComponent(window)}`, { token: b.jwt });
+        if (r.status !== 200) throw new Error(`GET /crosspost/stats answered ${r.status}`);
+      } finally {
+        knex.removeListener('query', onQuery);
+      }
+      // Run with their own bindings (as the route does: on SQLite a Date is bound as epoch ms, which a
+      // text rendering of the statement would turn into a string that compares with no datetime).
+      const timed: Array<{ sql: string; q: string; bindings: unknown[]; medianMs: number }> = [];
+      for (const s of seen) {
+        const q = s.sql.replace(/\$\d+/g, '?');
+        const times: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const t = performance.now();
+          await knex.raw(q, s.bindings as never);
+          times.push(performance.now() - t);
+        }
+        times.sort((x, y) => x - y);
+        timed.push({ sql: knex.raw(q, s.bindings as never).toString(), q, bindings: s.bindings, medianMs: Math.round(times[2] * 10) / 10 });
+      }
+      const totalMs = Math.round(timed.reduce((a, x) => a + x.medianMs, 0) * 10) / 10;
+      const slowest = [...timed].sort((x, y) => y.medianMs - x.medianMs).slice(0, 3);
+      const plans: Array<{ sql: string; medianMs: number; plan: string[] }> = [];
+      for (const s of slowest) {
+        if (client() === 'postgres') {
+          const res = await knex.raw(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) ${s.q}`, s.bindings as never);
+          plans.push({ sql: s.sql, medianMs: s.medianMs, plan: res.rows.map((r: Record<string, string>) => r['QUERY PLAN']) });
+        } else {
+          const rows = await knex.raw(`EXPLAIN QUERY PLAN ${s.q}`, s.bindings as never);
+          plans.push({ sql: s.sql, medianMs: s.medianMs, plan: rows.map((r: { detail: string }) => r.detail) });
+        }
+      }
+      return { statements: timed.length, sqlTotalMs: totalMs, slowest: plans };
     },
 
     /** One timed list call; `via` = service | route. Returns ms and the total it reported. */

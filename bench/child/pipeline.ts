@@ -3,10 +3,12 @@
  * simulator the parent runs (CROSSPOST_DEVTO_BASE_URL).
  *
  *   prepare {n, tag}  creates n draft articles (not timed)
- *   run               publishes them one after the other with the Content Manager's publish action over
- *                     HTTP (what an editor's click does) and waits until every row is settled. Returns per
- *                     article: publish time and the time its row turned `published` (lastSyncedAt,
- *                     written by the worker), plus row and attempt counts.
+ *   begin {drain}     → where to publish them; bench/child/publish-client.ts then publishes them one after
+ *                     the other with the Content Manager's publish action over HTTP (what an editor's
+ *                     click does), from a process of its own as a browser would
+ *   finish {…}        waits until every row is settled. Returns per article: publish time and the time
+ *                     its row turned `published` (lastSyncedAt, written by the worker), plus row and
+ *                     attempt counts. (publishAndSettle in bench/lib.ts does the three steps.)
  *
  * Why HTTP and not a loop of strapi.documents().publish(): on SQLite (a synchronous driver) such a loop
  * runs entirely on microtasks and never yields to the event loop, so timers and Redis replies wait until
@@ -14,10 +16,12 @@
  * adds Redis had answered long before (measured: a 1 s loop of 30 publishes delayed every Redis reply by
  * up to 1 s; a 200-publish loop left rows "saved but not queued yet").
  */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import Bull from 'bull';
 import { REDIS_URL } from '../../tests/helpers/strapi';
 import { serve } from './rpc';
-import { articleData, bootApp, createTags, docs, expectStatus, http, statusCounts, SETTLED, type BenchApp } from './app';
+import { articleData, bootApp, createTags, docs, statusCounts, SETTLED, type BenchApp } from './app';
 
 let b: BenchApp | undefined;
 let tagIds: string[] = [];
@@ -39,6 +43,9 @@ serve(
         warn(...a);
       };
       tagIds = await createTags(b.strapi);
+      // BENCH_SQL_LOG=prefix: every SQL statement this child runs, one a line, into <prefix>-pipeline-<pid> (statements per job).
+      const sqlLog = process.env.BENCH_SQL_LOG;
+      if (sqlLog) b.strapi.db.connection.on('query', (q: { sql: string }) => appendFileSync(`${sqlLog}-pipeline-${process.pid}`, `${Date.now()} ${q.sql.replace(/\s+/g, ' ')}\n`));
       return { pid: process.pid, prefix: b.app.prefix, config: b.strapi.config.get('plugin::crosspost.queue'), limits: (b.strapi.config.get('plugin::crosspost.platforms') as any)?.devto?.limits };
     },
 
@@ -54,27 +61,31 @@ serve(
     },
 
     /**
-     * drain=false: publish while the worker runs (end to end). drain=true: the DEV queue is paused
-     * (Bull global pause) while everything is published and planned, then resumed: the worker's own
+     * Before the publishes (sent by bench/child/publish-client.ts, a process of its own). drain=false:
+     * the worker runs while they come (end to end). drain=true: the DEV queue is paused (Bull global
+     * pause) while everything is published and planned, then resumed by `finish`: the worker's own
      * capacity, without Strapi's publish calls competing for the CPU.
      */
-    async run({ timeoutMs = 300000, drain = false }: { timeoutMs?: number; drain?: boolean }) {
+    async begin({ drain = false }: { drain?: boolean }) {
+      if (!b) throw new Error('setup first');
+      warnings = [];
+      if (drain) {
+        const queue = new Bull('crosspost:devto', REDIS_URL, { prefix: b.app.prefix });
+        await queue.pause();
+        await queue.close();
+      }
+      return { baseUrl: b.baseUrl, jwt: b.jwt, ids: prepared };
+    },
+
+    /** After the publishes: waits until every row is settled and returns per article when it went live. */
+    async finish({ t0, publishAt, publishLoopMs, timeoutMs = 300000, drain = false }: { t0: number; publishAt: number[]; publishLoopMs: number; timeoutMs?: number; drain?: boolean }) {
       if (!b) throw new Error('setup first');
       const strapi = b.strapi;
       const ids = prepared;
       const knex = strapi.db.connection;
       const queue = drain ? new Bull('crosspost:devto', REDIS_URL, { prefix: b.app.prefix }) : undefined;
-      if (queue) await queue.pause();
-      warnings = [];
-      const publishAt: number[] = [];
-      const t0 = Date.now();
-      for (const documentId of ids) {
-        publishAt.push(Date.now());
-        const r = await http(b.baseUrl, 'POST', `/content-manager/collection-types/api::article.article/${documentId}/actions/publish`, { token: b.jwt, body: {} });
-        expectStatus(r, 200, 'CM publish');
-      }
-      const publishLoopMs = Date.now() - t0;
       let resumedAt: number | undefined;
+      let profiler: Session | undefined;
       if (queue) {
         // Every row planned and queued (in the paused list) before the worker may start.
         const until = Date.now() + timeoutMs;
@@ -83,6 +94,13 @@ serve(
           if (Number((n[0] as { n: number | string }).n) >= ids.length) break;
           if (Date.now() > until) throw new Error(`planning did not finish: ${JSON.stringify(await statusCounts(strapi))}; plugin warnings: ${JSON.stringify(warnings.slice(0, 5))}`);
           await new Promise((r) => setTimeout(r, 20));
+        }
+        // BENCH_DRAIN_CPU_PROF=dir: a V8 CPU profile of the drain alone (the worker's own cost, no publishing in it).
+        if (process.env.BENCH_DRAIN_CPU_PROF) {
+          profiler = new Session();
+          profiler.connect();
+          await profiler.post('Profiler.enable');
+          await profiler.post('Profiler.start');
         }
         resumedAt = Date.now();
         await queue.resume();
@@ -96,6 +114,11 @@ serve(
         if (rows.length >= ids.length && rows.every((r) => SETTLED.includes(r.status))) break;
         if (Date.now() > deadline) throw new Error(`rows did not settle within ${timeoutMs} ms: ${JSON.stringify(await statusCounts(strapi))}`);
         await new Promise((r) => setTimeout(r, 50));
+      }
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        writeFileSync(`${process.env.BENCH_DRAIN_CPU_PROF}/drain-${process.pid}-${Date.now()}.cpuprofile`, JSON.stringify(profile));
+        profiler.disconnect();
       }
       const byDoc = new Map(rows.map((r) => [r.target_document_id as string, r]));
       const liveAt = ids.map((id) => (byDoc.get(id)?.status === 'published' ? ms(byDoc.get(id)!.last_synced_at) : NaN));

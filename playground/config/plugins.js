@@ -28,7 +28,9 @@ module.exports = ({ env }) => ({
   crosspost: {
     // CROSSPOST_ENABLED=false turns the plugin off (the benchmarks compare publish latency with and without it).
     enabled: env.bool('CROSSPOST_ENABLED', true),
-    resolve: path.resolve(__dirname, '..', '..'),
+    // CROSSPOST_PLUGIN_DIR: load the plugin from another folder (the tests load a copy that has its own
+    // node_modules, as a `file:` install or a monorepo does).
+    resolve: env('CROSSPOST_PLUGIN_DIR', path.resolve(__dirname, '..', '..')),
     config: {
       contentTypes: {
         'api::article.article': {
@@ -48,6 +50,11 @@ module.exports = ({ env }) => ({
           fields: { title: 'headline', body: 'html', bodyFormat: 'html', tags: 'keywords' },
           canonicalUrl: 'https://blog.example.com/notes/{slug}',
         },
+        // Localized (i18n): every locale of a guide is its own row and post.
+        'api::guide.guide': {
+          fields: { title: 'title', body: 'body' },
+          canonicalUrl: 'https://blog.example.com/{locale}/guides/{documentId}',
+        },
       },
       queue: {
         ...(env('CROSSPOST_CONCURRENCY') ? { concurrency: env.int('CROSSPOST_CONCURRENCY') } : {}),
@@ -66,6 +73,8 @@ module.exports = ({ env }) => ({
         checkImages: env.bool('CROSSPOST_PREFLIGHT_IMAGES', true),
         allowPrivateHosts: env.bool('CROSSPOST_PREFLIGHT_ALLOW_PRIVATE', false),
       },
+      // The browser tests send webhooks to a receiver on 127.0.0.1 (refused by default; development only).
+      webhooks: { allowPrivateNetworks: env.bool('CROSSPOST_WEBHOOKS_ALLOW_PRIVATE', false) },
       // Draft modes (tests and demos switch them by environment; credentials come from the plugin defaults).
       platforms: {
         ...(Object.keys(devtoLimits(env)).length ? { devto: { limits: devtoLimits(env) } } : {}),

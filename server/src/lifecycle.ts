@@ -2,10 +2,13 @@
 import type { Core } from '@strapi/strapi';
 import type { EntryListener } from './events/listener';
 import type { Reconciler } from './reconciler/reconciler';
+import type { Server } from 'node:http';
 
 export interface Lifecycle {
   listener: EntryListener;
   reconciler: Reconciler;
+  /** The optional loopback /metrics listener. */
+  metricsListener?: Server;
 }
 
 const lifecycles = new WeakMap<object, Lifecycle>();

@@ -11,6 +11,12 @@ import type { PlatformQueues } from './queue/queues';
 import type { PlanQueue } from './queue/plan-queue';
 import type { RateWindows } from './queue/rate-windows';
 import type Redis from 'ioredis';
+import type { LiveSettings } from './settings/live';
+import type { SettingsStore } from './store/settings';
+import type { WebhookQueue } from './queue/webhook-queue';
+import type { EndpointStore } from './notify/endpoints';
+import type { DeliveryStore } from './notify/deliveries';
+import type { Metrics } from './monitoring/metrics';
 
 export interface Logger {
   info(msg: string): void;
@@ -21,10 +27,15 @@ export interface Logger {
 
 export interface Runtime {
   strapi: Core.Strapi;
+  /** The file config (environment + config/plugins). Connectors are built from `settings.current().config`. */
   config: CrosspostConfig;
   /** Base for absolute media URLs (CROSSPOST_PUBLIC_URL, else Strapi's server.url). */
   publicUrl?: string;
+  /** Rebuilt in place when an admin changes the settings (see settings/live.ts). */
   connectors: Map<PlatformId, Connector>;
+  /** Admin settings (platforms on/off, entry defaults, admin-entered credentials), kept current in every process. */
+  settings: LiveSettings;
+  settingsStore: SettingsStore;
   store: PublicationStore;
   entrySettings: EntrySettingsStore;
   queues: PlatformQueues;
@@ -33,6 +44,9 @@ export interface Runtime {
   /** Shared connection for the plugin's own keys (rate windows, reconciler lock). */
   redis: Redis;
   rateWindows: RateWindows;
+  /** Plugin webhooks: endpoints, the delivery outbox and the crosspost:webhooks queue. */
+  webhooks: { endpoints: EndpointStore; deliveries: DeliveryStore; queue: WebhookQueue };
+  metrics: Metrics;
   log: Logger;
 }
 

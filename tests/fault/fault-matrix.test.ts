@@ -27,6 +27,7 @@ import {
 import { createMediumSimulator, MEDIUM_ERRORS, MEDIUM_TEST_TOKEN, type MediumSimulator } from '../simulators/medium';
 import type { Fault, SimulatorServer } from '../simulators/base';
 import {
+  BOOT_TIMEOUT_MS,
   canonicalOf,
   clearAfterCommit,
   injectAfterCommit,
@@ -246,7 +247,7 @@ describe('DEV', () => {
     ctx.body = (canonical) => devto.articles.find((a) => a.canonicalUrl === canonical)?.bodyMarkdown;
     ctx.createRequests = (canonical) => devto.server.requestsTo('POST', '/api/articles').filter((r) => (r.body as any)?.article?.canonical_url === canonical);
     ctx.app = await startFaultApp({ env: { ...MATRIX_ENV, CROSSPOST_DEVTO_API_KEY: 'devto-test-key', CROSSPOST_DEVTO_BASE_URL: devto.apiUrl } });
-  });
+  }, BOOT_TIMEOUT_MS);
   afterAll(async () => {
     await ctx.app?.stop();
     await devto?.close();
@@ -370,7 +371,7 @@ describe('Hashnode', () => {
         CROSSPOST_HASHNODE_BASE_URL: hashnode.url,
       },
     });
-  });
+  }, BOOT_TIMEOUT_MS);
   afterAll(async () => {
     await ctx.app?.stop();
     await hashnode?.close();
@@ -522,7 +523,7 @@ describe('Medium', () => {
     ctx.copies = (canonical) => [...medium.posts.values()].filter((p) => p.canonicalUrl === canonical).length;
     ctx.createRequests = (canonical) => medium.server.requestsTo('POST', /\/posts$/).filter((r) => (r.body as any)?.canonicalUrl === canonical);
     ctx.app = await startFaultApp({ env: { ...MATRIX_ENV, CROSSPOST_MEDIUM_TOKEN: MEDIUM_TEST_TOKEN, CROSSPOST_MEDIUM_BASE_URL: medium.url } });
-  });
+  }, BOOT_TIMEOUT_MS);
   afterAll(async () => {
     await ctx.app?.stop();
     await medium?.close();

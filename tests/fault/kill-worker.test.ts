@@ -54,7 +54,9 @@ const WORKER_SLOTS = 2;
 const LATENCY_MS = 300;
 const PUBLISH_GAP_MS = 250;
 
-jest.setTimeout(360_000);
+// Its length is mostly eight worker boots (Strapi starting in a new process): about 20 s each on an idle 2-core
+// machine, a minute or more on a loaded one. Every step waits on a condition; this only bounds a hang.
+jest.setTimeout(900_000);
 
 interface Worker extends ChildHandle {
   n: number;

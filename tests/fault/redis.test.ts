@@ -125,7 +125,7 @@ test('(a) Redis killed (-9) with retries waiting as delayed jobs, restarted from
       const rows = await allRows(strapi);
       return rows.length === N && rows.every((r) => r.status === 'retrying' || r.status === 'published') ? rows : null;
     },
-    { timeoutMs: 15000, what: 'every row past its first attempt' },
+    { timeoutMs: 45000, what: 'every row past its first attempt' },
   );
   const states = await jobStates(app, before.filter((r) => r.status === 'retrying'));
   const waiting = before.filter((r) => states.get(r.id) === 'delayed');
@@ -180,24 +180,44 @@ test('(b) FLUSHALL with jobs waiting and delayed: the reconciler re-adds every u
         rows.some((r) => r.platform === 'hashnode' && r.status === 'queued');
       return ready ? rows : null;
     },
-    { timeoutMs: 15000, what: 'DEV/Medium rows delayed and Hashnode rows queued' },
+    // Generous: on a loaded machine the ten publishes alone take many seconds.
+    { timeoutMs: 45000, what: 'DEV/Medium rows delayed and Hashnode rows queued' },
   );
   const unfinished = before.filter((r) => r.status !== 'published');
+  const allHaveJobs = async () => {
+    const rows = (await allRows(strapi)).filter((r) => unfinished.some((u) => u.id === r.id));
+    const states = await jobStates(app!, rows);
+    return rows.every((r) => r.status === 'published' || (states.get(r.id) && states.get(r.id) !== 'completed'));
+  };
+  // "Within one interval" means the first reconciler run that starts after the flush re-adds every row that
+  // lost its job (a run already going at the flush may have checked some rows before it). Each run that
+  // re-queues something says so in one info line; the state is checked when each line is written. Wall time is
+  // not asserted: on a loaded machine one run can take longer than the interval.
+  let flushedAt = Infinity;
+  const atRunEnds: Array<Promise<boolean>> = [];
+  const info = strapi.log.info.bind(strapi.log);
+  (strapi.log as any).info = (msg: unknown, ...rest: unknown[]) => {
+    if (Date.now() > flushedAt && typeof msg === 'string' && /^crosspost: reconciler planned .* queued \d+ publication/.test(msg)) {
+      atRunEnds.push(allHaveJobs());
+    }
+    return info(msg as string, ...(rest as []));
+  };
   const client = redis.client();
-  const flushedAt = Date.now();
+  flushedAt = Date.now();
   await client.flushall();
   client.disconnect();
 
-  // Within one interval (plus the run itself), every unfinished row has a job again, or is already done.
-  const back = await waitFor(
-    async () => {
-      const rows = (await allRows(strapi)).filter((r) => unfinished.some((u) => u.id === r.id));
-      const states = await jobStates(app!, rows);
-      return rows.every((r) => r.status === 'published' || (states.get(r.id) && states.get(r.id) !== 'completed')) ? Date.now() : null;
-    },
-    { timeoutMs: INTERVAL * 4, intervalMs: 50, what: 'every unfinished row to have a job again' },
-  );
+  const back = await waitFor(async () => ((await allHaveJobs()) ? Date.now() : null), {
+    timeoutMs: 30000,
+    intervalMs: 50,
+    what: 'every unfinished row to have a job again',
+  });
   const recoveryMs = back - flushedAt;
+  await waitFor(() => (atRunEnds.length > 0 ? atRunEnds.length : null), { what: 'a reconciler run after the flush' });
+  (strapi.log as any).info = info;
+  const runs = await Promise.all(atRunEnds);
+  // Done by the end of the first run (or, when a run was under way at the flush, of the one after it).
+  expect(runs.slice(0, 2)).toContain(true);
 
   const rows = await waitAllTerminal(strapi, 3 * N, 45000);
   expect(rows.filter((r) => r.status !== 'published').map(slimRow)).toEqual([]);
@@ -208,8 +228,7 @@ test('(b) FLUSHALL with jobs waiting and delayed: the reconciler re-adds every u
     expect(devCreates).toHaveLength(2);
     expect(devCreates[1].at - devCreates[0].at).toBeGreaterThanOrEqual(3000);
   }
-  console.log(`(b) FLUSHALL: ${unfinished.length} unfinished rows (${JSON.stringify(countBy(unfinished, (r) => `${r.platform}:${r.status}`))}); all had a job again ${recoveryMs} ms after the flush (reconciler interval ${INTERVAL} ms)`);
-  expect(recoveryMs).toBeLessThanOrEqual(INTERVAL + 1500);
+  console.log(`(b) FLUSHALL: ${unfinished.length} unfinished rows (${JSON.stringify(countBy(unfinished, (r) => `${r.platform}:${r.status}`))}); all had a job again after the first reconciler run, ${recoveryMs} ms after the flush (interval ${INTERVAL} ms)`);
 });
 
 test('(c) Redis down when entries are published: rows are saved, and published once Redis is back', async () => {

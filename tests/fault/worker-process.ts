@@ -17,6 +17,8 @@ import { bootStrapi } from '../helpers/fault';
 
 async function main(): Promise<void> {
   process.env.CROSSPOST_WORKER = 'true';
+  // Its own full log next to the test file's (tests/helpers/log-reporter.js lists it when the test fails).
+  if (process.env.LOG_FILE) process.env.LOG_FILE = process.env.LOG_FILE.replace(/\.log$/, `.worker-${process.pid}.log`);
   const overrides = process.env.FAULT_PLUGIN_CONFIG ? (JSON.parse(process.env.FAULT_PLUGIN_CONFIG) as Record<string, unknown>) : {};
   const strapi = await bootStrapi(overrides);
 

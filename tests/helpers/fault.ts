@@ -78,6 +78,9 @@ export async function bootStrapi(pluginConfig: Record<string, unknown> = {}): Pr
 
 // ------------------------------------------------------------------------------------------ PostgreSQL
 
+/** How long a hook may take to boot a test app: generous, as a busy machine boots Strapi slowly (a deadline, not a speed claim). */
+export const BOOT_TIMEOUT_MS = 300_000;
+
 export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 
 export async function pgAvailable(): Promise<boolean> {

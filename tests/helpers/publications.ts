@@ -36,3 +36,19 @@ export async function waitForStatus(strapi: Core.Strapi, documentId: string, pla
 export function blocksBody(...paragraphs: string[]) {
   return paragraphs.map((text) => ({ type: 'paragraph', children: [{ type: 'text', text }] }));
 }
+
+/**
+ * Waits until the planner has looked at the row again after `previous` (its plannedAt stamp moved): the
+ * condition to wait on before checking that a republish changed nothing, instead of a fixed sleep.
+ */
+export async function waitForReplan(strapi: Core.Strapi, documentId: string, platform: string, previous: Row, timeoutMs = 20000): Promise<Row> {
+  const before = previous.plannedAt ? new Date(previous.plannedAt).getTime() : 0;
+  return waitFor(
+    async () => {
+      const row = await rowFor(strapi, documentId, platform);
+      // `pending` lasts from the row write to the job add: the plan is not finished yet.
+      return row?.plannedAt && new Date(row.plannedAt).getTime() > before && row.status !== 'pending' ? row : null;
+    },
+    { timeoutMs, what: `the planner to see the republish of ${documentId} (${platform})` },
+  );
+}

@@ -50,14 +50,73 @@ export function testAppEnv(): Record<string, string> {
     CROSSPOST_HASHNODE_LOOKUP_DELAY_MS: '100',
     // example.com is not reachable from here; tests that check images serve their own.
     CROSSPOST_PREFLIGHT_IMAGES: 'false',
-    LOG_LEVEL: 'error',
+    // Warnings and errors on the console; Strapi's full log in a file per test file (playground/config/logger.js).
+    LOG_LEVEL: 'warn',
+    // Only under Jest (the benchmarks boot this app too, and must not pay for a file of every request).
+    ...(inJest() ? { LOG_FILE: testLogFile() } : {}),
   };
 }
+
+const jestState = () => (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.();
+const inJest = () => Boolean(jestState()?.testPath);
+
+/**
+ * The file this test file's Strapi apps log into: one folder per run (jest.config.js or `npm test` names it),
+ * one file per test file; tests/helpers/log-reporter.js prints it next to a failure. Same naming there.
+ */
+export function testLogFile(): string {
+  const dir = process.env.TEST_LOG_DIR ?? path.join(os.tmpdir(), 'crosspost-test-logs', 'adhoc');
+  const testPath = jestState()?.testPath;
+  const name = testPath ? path.relative(ROOT, testPath).replace(/[\\/]/g, '_') : `process-${process.pid}`;
+  return path.join(dir, `${name}.log`);
+}
+
+/**
+ * TEST_PLUGIN_LOAD=folder: the app loads the plugin from a copy of the package folder (package.json,
+ * strapi-server.js, dist/server) that has its OWN copy of @strapi/utils, the way a `file:` install or a
+ * monorepo does. Strapi's error middleware then does not recognise errors thrown with the plugin's copy's
+ * classes (they become 500s): the route tests run this way too, so answers must go through the context.
+ * Default ("dist"): the playground's own `resolve` of this repository, one copy of everything.
+ */
+let pluginFolder: string | undefined;
+export function pluginFolderCopy(): string {
+  if (pluginFolder) return pluginFolder;
+  const parent = path.join(ROOT, '.tmp');
+  // Copies left by earlier runs (Jest's sandbox may not run exit handlers): remove those whose process is gone.
+  for (const name of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
+    const pid = Number(/^plugin-folder-(\d+)$/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !alive(pid)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+  const dir = path.join(parent, `plugin-folder-${process.pid}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'node_modules', '@strapi'), { recursive: true });
+  for (const f of ['package.json', 'strapi-server.js']) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'server'))) throw new Error('dist/server is missing: run `npm run build` first');
+  fs.cpSync(path.join(ROOT, 'dist', 'server'), path.join(dir, 'dist', 'server'), { recursive: true });
+  // A real copy (not a link: Node would resolve a link back to the shared one); its own dependencies
+  // resolve upwards to this repository's node_modules.
+  fs.cpSync(fs.realpathSync(path.join(ROOT, 'node_modules', '@strapi', 'utils')), path.join(dir, 'node_modules', '@strapi', 'utils'), { recursive: true, dereference: true });
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  pluginFolder = dir;
+  return dir;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const pluginLoadMode = (): 'dist' | 'folder' => (process.env.TEST_PLUGIN_LOAD === 'folder' ? 'folder' : 'dist');
 
 /** Variables a test app owns: cleared before each app gets its own. */
 export const APP_ENV_KEYS = /^(CROSSPOST_|REDIS_URL$|DATABASE_)/;
 
-export async function startTestApp(extraEnv: Record<string, string | undefined> = {}): Promise<TestApp> {
+/** `serveAdminPanel`: serve the built admin (playground/build) too, for the browser tests. */
+export async function startTestApp(extraEnv: Record<string, string | undefined> = {}, opts: { serveAdminPanel?: boolean } = {}): Promise<TestApp> {
   counter += 1;
   const id = `${process.pid}-${counter}-${Date.now().toString(36)}`;
   const prefix = `cp-test-${id}`;
@@ -66,7 +125,13 @@ export async function startTestApp(extraEnv: Record<string, string | undefined> 
 
   // Each app starts from a clean slate of plugin variables, then gets its own.
   for (const k of Object.keys(process.env)) if (APP_ENV_KEYS.test(k)) delete process.env[k];
-  const env: Record<string, string | undefined> = { ...testAppEnv(), DATABASE_FILENAME: dbFile, CROSSPOST_QUEUE_PREFIX: prefix, ...extraEnv };
+  const env: Record<string, string | undefined> = {
+    ...testAppEnv(),
+    DATABASE_FILENAME: dbFile,
+    CROSSPOST_QUEUE_PREFIX: prefix,
+    ...(pluginLoadMode() === 'folder' ? { CROSSPOST_PLUGIN_DIR: pluginFolderCopy() } : {}),
+    ...extraEnv,
+  };
   let pgDatabase: string | undefined;
   if ((process.env.TEST_DB ?? 'sqlite') === 'postgres' && !extraEnv.DATABASE_CLIENT) {
     pgDatabase = `crosspost_test_${id.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
@@ -83,7 +148,7 @@ export async function startTestApp(extraEnv: Record<string, string | undefined> 
 
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
-  const instance = createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false, serveAdminPanel: false });
+  const instance = createStrapi({ appDir: APP_DIR, distDir: APP_DIR, autoReload: false, serveAdminPanel: opts.serveAdminPanel ?? false });
   const cleanupFiles = async () => {
     fs.rmSync(tmp, { recursive: true, force: true });
     if (pgDatabase) await dropPgDatabase(pgDatabase);
@@ -145,7 +210,10 @@ export async function waitFor<T>(fn: () => Promise<T> | T, { timeoutMs = 15000, 
 }
 
 /** A super-admin and its JWT, for admin and Content Manager routes. */
-export async function createAdmin(app: TestApp, email = 'admin@example.com', password = 'Admin-Passw0rd!'): Promise<string> {
+/** The super admin createAdmin makes unless told otherwise (the benchmarks log in with it in a browser). */
+export const DEFAULT_ADMIN = { email: 'admin@example.com', password: 'Admin-Passw0rd!' };
+
+export async function createAdmin(app: TestApp, email = DEFAULT_ADMIN.email, password = DEFAULT_ADMIN.password): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const request = require('supertest') as typeof import('supertest');
   const role = await app.strapi.service('admin::role').getSuperAdmin();

@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { createDevtoSimulator, type DevtoSimulator } from '../simulators/devto';
 import { createAdmin, createApiToken, startTestApp, waitFor, type TestApp } from '../helpers/strapi';
-import { ARTICLE_UID, attemptsFor, blocksBody, rowFor, waitForStatus } from '../helpers/publications';
+import { ARTICLE_UID, attemptsFor, blocksBody, rowFor, waitForReplan, waitForStatus } from '../helpers/publications';
 
 jest.setTimeout(60000);
 
@@ -117,7 +117,8 @@ describe('publishing to DEV', () => {
     expect(row.status).toBe('published');
     const article = devto.articles.find((a) => String(a.id) === row.remoteId)!;
     expect(article.title).toBe('Posted over REST');
-    expect(article.bodyMarkdown).toContain('[link](https://cms.example.com/docs/intro)');
+    // A relative link to a page points at the site (the canonical template's origin), not the CMS (issue 13 #16).
+    expect(article.bodyMarkdown).toContain('[link](https://blog.example.com/docs/intro)');
     expect(devto.server.requestsTo('POST', '/api/articles')).toHaveLength(1);
   });
 
@@ -144,10 +145,10 @@ describe('publishing to DEV', () => {
 
     // Same content published again: the planner sees the same hash and makes no platform call.
     devto.server.requests.splice(0);
+    const seen = await rowFor(app.strapi, doc.documentId, 'devto');
     await docs.publish({ documentId: doc.documentId });
-    await new Promise((r) => setTimeout(r, 800));
+    const after = await waitForReplan(app.strapi, doc.documentId, 'devto', seen!);
     expect(devto.server.requests).toHaveLength(0);
-    const after = await rowFor(app.strapi, doc.documentId, 'devto');
     expect(after!.status).toBe('published');
     expect(after!.jobSeq).toBe(updated.jobSeq);
   });
@@ -228,7 +229,7 @@ describe('a content type without Draft & Publish (HTML body, comma-separated tag
     expect(article.canonicalUrl).toBe('https://blog.example.com/notes/quick-note');
     expect(article.tags).toEqual(['news', 'releasenotes']);
     expect(article.bodyMarkdown).toContain('## Heads up');
-    expect(article.bodyMarkdown).toContain('Read [the docs](https://cms.example.com/docs) **now**.');
+    expect(article.bodyMarkdown).toContain('Read [the docs](https://blog.example.com/docs) **now**.');
     expect(article.bodyMarkdown).toMatch(/- one\n- two/);
 
     await notes.update({ documentId: note.documentId, data: { html: '<p>Changed.</p>' } });

@@ -6,7 +6,7 @@
  */
 import { createMediumSimulator, MEDIUM_DEFAULT_USER, MEDIUM_TEST_TOKEN, type MediumSimulator } from '../simulators/medium';
 import { startTestApp, waitFor, type TestApp } from '../helpers/strapi';
-import { ARTICLE_UID, attemptsFor, blocksBody, rowFor, waitForStatus } from '../helpers/publications';
+import { ARTICLE_UID, attemptsFor, blocksBody, rowFor, waitForReplan, waitForStatus } from '../helpers/publications';
 
 jest.setTimeout(90000);
 
@@ -132,9 +132,9 @@ describe('Medium (publishStatus public)', () => {
     // Publishing the same entry again does not retry it either: the editor decides.
     await docs().update({ documentId: doc.documentId, data: { body: blocksBody('Did it arrive? Edited.') } });
     await docs().publish({ documentId: doc.documentId });
-    await settle(1500);
+    const replanned = await waitForReplan(app.strapi, doc.documentId, 'medium', after!);
     expect(postCalls()).toHaveLength(1);
-    expect((await rowFor(app.strapi, doc.documentId, 'medium'))!.status).toBe('unconfirmed');
+    expect(replanned.status).toBe('unconfirmed');
   });
 
   test('a revoked integration token (401) → failed, naming CROSSPOST_MEDIUM_TOKEN, no retry', async () => {

@@ -60,8 +60,9 @@ test('with no worker running anywhere, the reconciler of the web node plans the 
 
   const rows = await waitFor(async () => {
     const found = await rowsFor(web!.strapi, doc.documentId);
-    return found.length ? found : undefined;
-  }, { what: 'a row planned by the reconciler' });
+    // A planned row is written 'pending' and becomes 'queued' once its job is in Redis: wait for the latter.
+    return found.length && found.every((r) => r.status !== 'pending') ? found : undefined;
+  }, { what: 'a row planned and queued by the reconciler' });
   expect(rows.map((r) => [r.platform, r.status])).toEqual([['devto', 'queued']]);
   // Planned, not posted: posting is a worker's job.
   expect(devto.articles.filter((a) => a.title === 'Nobody plans me')).toHaveLength(0);

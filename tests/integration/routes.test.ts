@@ -64,7 +64,7 @@ test('bad query values → 400 that names the field and what is allowed', async 
   const res = await admin().get('/publications?status=done&pageSize=500').expect(400);
   expect(res.body.error.name).toBe('ValidationError');
   expect(res.body.error.message).toMatch(/status\.0: Invalid enum value\. Expected 'pending' \| 'queued'/);
-  expect(res.body.error.message).toMatch(/pageSize: Number must be less than or equal to 100/);
+  expect(res.body.error.message).toMatch(/pageSize: must be at most 100/);
   await admin().get('/publications/abc').expect(400);
   await admin().get('/publications/999999').expect(404);
 });

@@ -242,15 +242,44 @@ export class SlidingWindow {
   }
 }
 
-/** Path to the platforms' published specs beside the project, when present (CI has it; a clone does not). */
+/** Names a folder holding the platforms' published specs (forem-api-v1.openapi.json, hashnode-gql-beta.schema.graphql). */
+export const SPECS_DIR_ENV = 'CROSSPOST_SPECS_DIR';
+/** `1`/`true`: a simulator whose spec validation is off fails instead of skipping (CI sets it). */
+export const REQUIRE_SPECS_ENV = 'CROSSPOST_REQUIRE_SPECS';
+
+function specsRequired(): boolean {
+  return /^(1|true|yes)$/i.test(process.env[REQUIRE_SPECS_ENV] ?? '');
+}
+
+/**
+ * The folder of the platforms' published specs: CROSSPOST_SPECS_DIR; failing that, only as a convenience for
+ * local runs, a `shared/specs` folder beside the clone. Undefined when there is none (validation is then off).
+ */
 export function sharedSpecsDir(): string | undefined {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const path = require('node:path') as typeof import('node:path');
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const fs = require('node:fs') as typeof import('node:fs');
-  const candidates = [
-    process.env.CROSSPOST_SHARED_SPECS,
-    path.resolve(__dirname, '../../../shared/specs'),
-  ].filter(Boolean) as string[];
-  return candidates.find((d) => fs.existsSync(d));
+  const configured = process.env[SPECS_DIR_ENV] ?? process.env.CROSSPOST_SHARED_SPECS;
+  if (configured) return fs.existsSync(configured) ? path.resolve(configured) : undefined;
+  const beside = path.resolve(__dirname, '../../../shared/specs');
+  return fs.existsSync(beside) ? beside : undefined;
+}
+
+const skippedChecks = new Set<string>();
+
+/**
+ * A simulator's spec check is off (no specs folder, a file missing, ajv absent). With CROSSPOST_REQUIRE_SPECS
+ * set this throws, so CI can never pass with validation silently off; otherwise it says so once per check.
+ */
+export function specCheckSkipped(check: string, reason: string): void {
+  if (specsRequired()) {
+    throw new Error(
+      `${check} is required (${REQUIRE_SPECS_ENV}=${process.env[REQUIRE_SPECS_ENV]}) but is off: ${reason}. Set ${SPECS_DIR_ENV} to the folder that holds the platforms' specs.`,
+    );
+  }
+  if (skippedChecks.has(check)) return;
+  skippedChecks.add(check);
+  // eslint-disable-next-line no-console
+  console.warn(`simulators: ${check} skipped (${reason}). Set ${SPECS_DIR_ENV} to a folder of the platforms' specs to turn it on.`);
 }

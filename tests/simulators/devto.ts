@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SimulatorServer, sharedSpecsDir, type RecordedRequest, type SimulatorResponse } from './base';
+import { specCheckSkipped, SimulatorServer, sharedSpecsDir, type RecordedRequest, type SimulatorResponse } from './base';
 
 export const DEVTO_V1_ACCEPT = 'application/vnd.forem.api-v1+json';
 /** Sent by the v0 controllers, which answer when the v1 Accept header is missing. */
@@ -95,7 +95,31 @@ export interface DevtoSimulatorOptions {
   /** Validate bodies against the OpenAPI request schema when the specs folder exists. Default true. */
   validateSpec?: boolean;
   firstId?: number;
+  /** Where DEV's exact rule is undocumented, the simulator takes the strict side by default; relax here. */
+  strictness?: Partial<DevtoStrictness>;
 }
+
+/**
+ * Choices for behaviour the references do not pin down. Defaults are the strict (safe) side, so a connector
+ * that passes the simulator passes DEV whichever way DEV really decides.
+ */
+export interface DevtoStrictness {
+  /** Refuse tags with letters outside ASCII ("café", "日本語"): DEV speaks of "prohibited unicode characters". */
+  asciiTagsOnly: boolean;
+  /** Refuse canonical URLs whose host has no dot (`http://intranet/x`), not only localhost. */
+  canonicalNeedsDot: boolean;
+  /** Count every @mention, not distinct users, against the limit of 7. */
+  countEveryMention: boolean;
+  /** How long a title stays taken ("in the last five minutes"); shorten it in tests. */
+  titleReuseMs: number;
+}
+
+export const DEVTO_DEFAULT_STRICTNESS: Readonly<DevtoStrictness> = Object.freeze({
+  asciiTagsOnly: true,
+  canonicalNeedsDot: true,
+  countEveryMention: true,
+  titleReuseMs: 5 * 60_000,
+});
 
 export interface SpecValidationStatus {
   active: boolean;
@@ -133,7 +157,6 @@ const TAG_MAX = 30;
 const TAGS_MAX = 4;
 const BODY_MAX_BYTES = 800 * 1024;
 const MENTIONS_MAX = 7;
-const TITLE_REUSE_MS = 5 * 60_000;
 const PER_PAGE_DEFAULT = 30;
 const PER_PAGE_MAX = 1000;
 /** Forem's column default for last_comment_at, shown for drafts. */
@@ -157,6 +180,8 @@ export function createDevtoSimulator(options: DevtoSimulatorOptions = {}): Devto
   const contact = options.contactEmail ?? 'yo@dev.to';
   const firstId = options.firstId ?? 1_000_001;
   const spec = options.validateSpec === false ? off('disabled by option') : loadSpecValidator();
+  if (!spec.active && options.validateSpec !== false) specCheckSkipped('DEV request validation against the Forem OpenAPI spec', spec.reason ?? 'unknown');
+  const strict: DevtoStrictness = { ...DEVTO_DEFAULT_STRICTNESS, ...options.strictness };
 
   const articles: DevtoArticle[] = [];
   const warnings: string[] = [];
@@ -220,6 +245,7 @@ export function createDevtoSimulator(options: DevtoSimulatorOptions = {}): Devto
     if (throttled) return throttled;
 
     const parts = r.path.replace(/\/+$/, '').split('/').slice(2); // ['articles', ...]
+    if (r.method === 'GET' && parts[0] === 'users' && parts[1] === 'me' && parts.length === 2) return usersMe(r, authenticate(r));
     if (parts[0] !== 'articles') return notFound();
     const [, a, b, c] = parts;
     if (r.method === 'POST' && a === undefined) return create(r);
@@ -478,7 +504,7 @@ export function createDevtoSimulator(options: DevtoSimulatorOptions = {}): Devto
     if (a.published && a.canonicalUrl && articles.some((o) => o.id !== a.id && o.published && o.canonicalUrl === a.canonicalUrl)) {
       errors.push(`Canonical url has already been taken. Email ${contact} for further details.`);
     }
-    if (a.canonicalUrl && !/\s/.test(a.canonicalUrl) && !isPublicHttpUrl(a.canonicalUrl)) {
+    if (a.canonicalUrl && !/\s/.test(a.canonicalUrl) && !isPublicHttpUrl(a.canonicalUrl, strict.canonicalNeedsDot)) {
       errors.push('Canonical url is not a valid URL'); // exact wording UNVERIFIED
     }
     if (!a.title) errors.push("Title can't be blank");
@@ -491,10 +517,12 @@ export function createDevtoSimulator(options: DevtoSimulatorOptions = {}): Devto
     if (before && before.published && before.publishedAt !== null && before.publishedAt <= now && a.publishedAt !== null && Math.abs(a.publishedAt - before.publishedAt) > 60_000) {
       errors.push('Published at updating published_at for articles that have already been published is not allowed');
     }
-    if (!before && a.title && articles.some((o) => o.userId === user.id && o.title === a.title && o.createdAt > now - TITLE_REUSE_MS)) {
+    if (!before && a.title && articles.some((o) => o.userId === user.id && o.title === a.title && o.createdAt > now - strict.titleReuseMs)) {
       errors.push('Title has already been used in the last five minutes');
     }
-    if (mentionCount(a.bodyMarkdown) > MENTIONS_MAX) errors.push(`You cannot mention more than ${MENTIONS_MAX} users in a post!`);
+    // main_image must be an http(s) URL (exact message UNVERIFIED).
+    if (a.mainImage && (/\s/.test(a.mainImage) || !isPublicHttpUrl(a.mainImage, false))) errors.push('Main image is not a valid URL');
+    if (mentionCount(a.bodyMarkdown, strict.countEveryMention) > MENTIONS_MAX) errors.push(`You cannot mention more than ${MENTIONS_MAX} users in a post!`);
     return errors;
   }
 
@@ -503,7 +531,7 @@ export function createDevtoSimulator(options: DevtoSimulatorOptions = {}): Devto
     const errors: string[] = [];
     for (const tag of tags) {
       if ([...tag].length > TAG_MAX) errors.push(`Tag "${tag}" is too long (maximum is ${TAG_MAX} characters)`);
-      if (!/^[\p{Alphabetic}\p{Nd}]+$/u.test(tag)) errors.push(`Tag "${tag}" contains non-alphanumeric or prohibited unicode characters`);
+      if (!(strict.asciiTagsOnly ? /^[a-z0-9]+$/i : /^[\p{Alphabetic}\p{Nd}]+$/u).test(tag)) errors.push(`Tag "${tag}" contains non-alphanumeric or prohibited unicode characters`);
     }
     return errors;
   }
@@ -694,20 +722,27 @@ function normalizeTitle(title: string): string {
   return title.replace(/[\u0000-\u0008\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '').replace(/\s+/g, ' ').trim();
 }
 
-function isPublicHttpUrl(value: string): boolean {
+function isPublicHttpUrl(value: string, needsDot: boolean): boolean {
   try {
     const u = new URL(value);
     const host = u.hostname.toLowerCase();
+    if (needsDot && !host.replace(/\.$/, '').includes('.')) return false;
     return (u.protocol === 'http:' || u.protocol === 'https:') && host !== 'localhost' && !host.endsWith('.localhost');
   } catch {
     return false;
   }
 }
 
-function mentionCount(markdown: string): number {
+function mentionCount(markdown: string, everyMention: boolean): number {
   const names = new Set<string>();
-  for (const m of markdown.matchAll(/(?<![\w@./])@([A-Za-z0-9_]+)/g)) names.add(m[1].toLowerCase());
-  return names.size;
+  let all = 0;
+  // Code is not rendered as mentions.
+  const text = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  for (const m of text.matchAll(/(?<![\w@./])@([A-Za-z0-9_]+)/g)) {
+    names.add(m[1].toLowerCase());
+    all++;
+  }
+  return everyMention ? all : names.size;
 }
 
 function parseTime(value: unknown): number | null {
@@ -866,7 +901,7 @@ function off(reason: string): SpecValidator {
 function loadSpecValidator(): SpecValidator {
   const dir = sharedSpecsDir();
   const file = dir && path.join(dir, 'forem-api-v1.openapi.json');
-  if (!file || !fs.existsSync(file)) return off('shared specs folder (forem-api-v1.openapi.json) not found');
+  if (!file || !fs.existsSync(file)) return off(dir ? `forem-api-v1.openapi.json not found in ${dir}` : 'no specs folder');
   let AjvCtor: new (opts: object) => { compile(schema: object): AjvValidate };
   try {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -915,4 +950,17 @@ function widenTags(schema: Json): Json {
   const tags = (((copy.properties as Json).article as Json).properties as Json);
   tags.tags = { anyOf: [{ type: 'array', items: { type: 'string' } }, props.tags] };
   return copy;
+}
+
+/** `GET /api/users/me` (Forem's UsersController#me, "the authenticated user"): who a key belongs to. */
+function usersMe(r: RecordedRequest, user: DevtoUser | undefined): SimulatorResponse {
+  if (!user) return unauthorized();
+  void r;
+  return {
+    status: 200,
+    body: {
+      type_of: 'user', id: user.id, username: user.username, name: user.name, twitter_username: null, github_username: null,
+      summary: null, location: null, website_url: null, joined_at: 'Jan 1, 2024', profile_image: `https://dev.to/uploads/user/${user.id}.png`,
+    },
+  };
 }

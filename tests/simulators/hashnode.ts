@@ -28,7 +28,7 @@ import {
 } from 'graphql';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SimulatorServer, SlidingWindow, sharedSpecsDir, type RecordedRequest, type SimulatorResponse } from './base';
+import { SimulatorServer, SlidingWindow, sharedSpecsDir, specCheckSkipped, type RecordedRequest, type SimulatorResponse } from './base';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Constants and state types
@@ -152,6 +152,17 @@ export interface HashnodeSimulatorOptions {
   schema?: boolean | string;
   /** Serve queries from a cache for this many ms after first computing them (0 = off, the default). */
   staleReadMs?: number;
+  /**
+   * Hide a new post from every read (`post(id)`, `publication.post(slug)`, `publication.posts`) for this many
+   * ms after it is created: Hashnode's reads may be ~25 s stale, so a post just created can be missing from a
+   * lookup. 0 = off (the default here); tests that involve lookups turn it on.
+   */
+  hideNewPostsMs?: number;
+  /**
+   * Refuse tag slugs with letters outside ASCII (BAD_USER_INPUT). Hashnode's rule is undocumented (such slugs
+   * have been seen renamed "untitled"); default true, the safe side. false = rename them "untitled".
+   */
+  refuseNonAsciiTagSlugs?: boolean;
   /** Enforce rate limits (off by default: Hashnode says they are "not currently enforced"). */
   rateLimit?: HashnodeRateLimitOptions;
   /** Maximum request body in bytes (default 100 KB). */
@@ -177,7 +188,11 @@ export function hashnodeSdlPath(): string | undefined {
 function loadSchema(option: boolean | string | undefined): GraphQLSchema | undefined {
   if (option === false) return undefined;
   const file = typeof option === 'string' ? option : hashnodeSdlPath();
-  if (!file) return undefined;
+  if (!file) {
+    const dir = sharedSpecsDir();
+    specCheckSkipped('Hashnode operation validation against the gql-beta SDL', dir ? `${HASHNODE_SDL_FILE} not found in ${dir}` : 'no specs folder');
+    return undefined;
+  }
   let schema = schemaCache.get(file);
   if (!schema) {
     schema = buildSchema(fs.readFileSync(file, 'utf8'));
@@ -550,6 +565,8 @@ export interface HashnodeSimulator {
   readonly schemaLoaded: boolean;
   /** Stale-read window in ms (0 = off); may be changed at any time. */
   staleReadMs: number;
+  /** New posts are invisible to reads for this many ms (0 = off); may be changed at any time. */
+  hideNewPostsMs: number;
   /** Add a publication (defaults: Pro, owned by the default user, a generated id and host). */
   addPublication(p?: Partial<HashnodePublication>): HashnodePublication;
   /** Register a token for a (new) user. */
@@ -616,6 +633,9 @@ export function createHashnodeSimulator(options: HashnodeSimulatorOptions = {}):
   function resolveTags(inputs: Array<{ slug: string; name?: string }>): HashnodeTag[] {
     const out: HashnodeTag[] = [];
     for (const t of inputs) {
+      if (options.refuseNonAsciiTagSlugs !== false && /[^\x00-\x7f]/.test(t.slug.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))) {
+        throw badInput(`Tag slug "${t.slug}" is invalid: use lower-case Latin letters, digits and dashes.`);
+      }
       const slug = hashnodeSlugify(t.slug);
       if (out.some((x) => x.slug === slug)) continue;
       let tag = tags.get(slug);
@@ -640,11 +660,17 @@ export function createHashnodeSimulator(options: HashnodeSimulatorOptions = {}):
     for (let i = 1; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
   }
 
+  /** When each post was created (simulator clock), for the hide-new-posts read model. */
+  const createdAt = new Map<string, number>();
+  function readable(p: HashnodePost): boolean {
+    return sim.hideNewPostsMs <= 0 || now() - (createdAt.get(p.id) ?? 0) >= sim.hideNewPostsMs;
+  }
+
   function postsOf(pubId: string): HashnodePost[] {
     // Newest first. Delisted posts are included: delisting hides a post from Hashnode's feeds, not from the
     // API's publication listing (UNVERIFIED; keeps canonicalUrl-based recovery possible).
     return [...posts.values()]
-      .filter((p) => p.publicationId === pubId)
+      .filter((p) => p.publicationId === pubId && readable(p))
       .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt) || b.seq - a.seq);
   }
 
@@ -876,6 +902,7 @@ export function createHashnodeSimulator(options: HashnodeSimulatorOptions = {}):
       seq: ++seq,
     };
     posts.set(post.id, post);
+    createdAt.set(post.id, now());
     return post;
   }
 
@@ -921,7 +948,8 @@ export function createHashnodeSimulator(options: HashnodeSimulatorOptions = {}):
     },
     post: (args) => {
       // Public: no token, no Pro plan needed.
-      const p = typeof args.id === 'string' ? posts.get(args.id) : undefined;
+      const found = typeof args.id === 'string' ? posts.get(args.id) : undefined;
+      const p = found && readable(found) ? found : undefined;
       if (!p) throw notFound('Post not found');
       return postView(p);
     },
@@ -1008,7 +1036,9 @@ export function createHashnodeSimulator(options: HashnodeSimulatorOptions = {}):
       const pub = publications.get(post.publicationId);
       if (!pub) throw notFound('Post not found');
       if (!pub.pro) throw proForbidden();
-      if (post.authorId !== user.id && pub.ownerId !== user.id) throw new GqlError('FORBIDDEN', 'You do not have permission to update this post.');
+      // A post the token cannot see (another account, a lost membership) answers NOT_FOUND, like a deleted one
+      // ("NOT_FOUND: also returned for hidden resources").
+      if (post.authorId !== user.id && pub.ownerId !== user.id) throw notFound('Post not found');
       const title = checkTitle(input.title, false);
       const content = optString(input, 'contentMarkdown');
       if (content === null) throw badInput('"contentMarkdown" must not be null.');
@@ -1347,6 +1377,8 @@ export function createHashnodeSimulator(options: HashnodeSimulatorOptions = {}):
       server.requests.length = 0;
       server.clearFaults();
       sim.staleReadMs = options.staleReadMs ?? 0;
+      sim.hideNewPostsMs = options.hideNewPostsMs ?? 0;
+      createdAt.clear();
       seed();
     },
     posts,
@@ -1356,6 +1388,7 @@ export function createHashnodeSimulator(options: HashnodeSimulatorOptions = {}):
     tags,
     schemaLoaded: !!schema,
     staleReadMs: options.staleReadMs ?? 0,
+    hideNewPostsMs: options.hideNewPostsMs ?? 0,
     addPublication(p = {}) {
       const id = (p.id ?? objectId(now())).toLowerCase();
       const pub: HashnodePublication = {

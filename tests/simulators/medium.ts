@@ -337,11 +337,12 @@ export function createMediumSimulator(options: MediumSimulatorOptions = {}): Med
     if (b.notifyFollowers !== undefined && typeof b.notifyFollowers !== 'boolean') return invalid('Invalid field: notifyFollowers.');
     const contentFormat = b.contentFormat;
     const requestedTitle = b.title;
-    // "Titles longer than 100 characters will be ignored" → synthesize one from the content.
-    const title = requestedTitle.length > 100 ? synthesizeTitle(b.content, contentFormat) : requestedTitle;
+    // "Titles longer than 100 characters will be ignored" → synthesize one from the content. Characters are
+    // code points (an emoji is one), not UTF-16 units.
+    const title = [...requestedTitle].length > 100 ? synthesizeTitle(b.content, contentFormat) : requestedTitle;
     // "Only the first three will be used. Tags longer than 25 characters will be ignored." The order of the two
     // rules is UNVERIFIED: the simulator drops over-long tags first, then keeps the first three of the rest.
-    const tags = requestedTags.map((t) => t.trim()).filter((t) => t && t.length <= 25).slice(0, 3);
+    const tags = requestedTags.map((t) => t.trim()).filter((t) => t && [...t].length <= 25).slice(0, 3);
     return {
       title,
       requestedTitle,

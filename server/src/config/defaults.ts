@@ -20,6 +20,8 @@ export const buildDefaultConfig = ({ env }: { env?: Env } = {}) => ({
   worker: read(env, 'CROSSPOST_WORKER') ?? 'true',
   publicUrl: read(env, 'CROSSPOST_PUBLIC_URL'),
   contentTypes: {},
+  // Raw string, like `worker`, so a bad value is reported with the variable's name.
+  settings: { editableCredentials: read(env, 'CROSSPOST_ADMIN_CREDENTIALS') ?? 'true' },
   platforms: {
     devto: {
       apiKey: read(env, 'CROSSPOST_DEVTO_API_KEY'),

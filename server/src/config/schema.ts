@@ -68,6 +68,8 @@ const rateLimit = z.object({ max: z.number().int().min(1), durationMs: z.number(
 const devtoSchema = z
   .object({
     enabled: z.boolean().default(true),
+    /** Hosts (a leading "*." for subdomains) whose URLs an editor may confirm as the post, besides the platform's own. */
+    postHosts: z.array(z.string().min(1)).default([]),
     apiKey: z.string().min(1).optional(),
     baseUrl: httpUrl('CROSSPOST_DEVTO_BASE_URL'),
     /** false = create as drafts on DEV. */
@@ -89,6 +91,8 @@ const devtoSchema = z
 const hashnodeSchema = z
   .object({
     enabled: z.boolean().default(true),
+    /** Hosts (a leading "*." for subdomains) whose URLs an editor may confirm as the post, besides the platform's own. */
+    postHosts: z.array(z.string().min(1)).default([]),
     token: z.string().min(1).optional(),
     publicationId: z
       .string()
@@ -105,6 +109,8 @@ const hashnodeSchema = z
 const mediumSchema = z
   .object({
     enabled: z.boolean().default(true),
+    /** Hosts (a leading "*." for subdomains) whose URLs an editor may confirm as the post, besides the platform's own. */
+    postHosts: z.array(z.string().min(1)).default([]),
     token: z.string().min(1).optional(),
     baseUrl: httpUrl('CROSSPOST_MEDIUM_BASE_URL'),
     publicationId: z.string().min(1).optional(),
@@ -128,6 +134,8 @@ export const configSchema = z
       .strict(),
     worker: booleanLike('CROSSPOST_WORKER'),
     publicUrl: httpUrl('CROSSPOST_PUBLIC_URL').optional(),
+    /** Where the site's pages live, for relative links between articles; default: each canonical template's origin. */
+    siteUrl: httpUrl('plugin config siteUrl').optional(),
     contentTypes: z.record(
       z.string().regex(/^(api|plugin)::[\w-]+\.[\w-]+$/, 'content type keys must be UIDs like "api::article.article"'),
       contentTypeSchema,
@@ -161,12 +169,84 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /** The admin settings page (Settings → Cross-posting). */
+    settings: z
+      .object({
+        /**
+         * false: credentials can only come from the environment or config/plugins; the admin page shows
+         * them read-only, refuses new ones, and ignores any stored earlier (locked-down deployments).
+         */
+        editableCredentials: booleanLike('CROSSPOST_ADMIN_CREDENTIALS').default(true),
+        /** How often an idle process checks whether an admin changed the settings (jobs check before they run). */
+        refreshMs: z.number({ invalid_type_error: 'must be a number of milliseconds' }).int().min(100, 'must be at least 100 (ms)').max(10 * 60 * 1000, 'must be at most 600000 (10 minutes, in ms)').default(5000),
+      })
+      .strict()
+      .default({}),
     preflight: z
       .object({
         /** HEAD every image (cover and inline) before queueing; problems become warnings. */
         checkImages: z.boolean().default(true),
         imageTimeoutMs: z.number().int().min(100).max(60000).default(3000),
         allowPrivateHosts: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+    webhooks: z
+      .object({
+        /** Read-only endpoints declared in code; their secret comes from the config (e.g. env('...')), never the database. */
+        endpoints: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1).max(100),
+                url: httpUrl('webhooks.endpoints[].url'),
+                secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64 of 24-64 random bytes'),
+                events: z.array(z.string().regex(/^crosspost\.(\*|[a-z.]+)$/, 'must be "crosspost.*" or an event name such as "crosspost.published"')).min(1).default(['crosspost.*']),
+                headers: z.record(z.string()).optional(),
+                enabled: z.boolean().default(true),
+              })
+              .strict(),
+          )
+          .refine((list) => new Set(list.map((e) => e.name)).size === list.length, { message: 'names must be unique (they identify the endpoint)' })
+          .default([]),
+        /** Delay before each attempt, counted from the previous one (Standard Webhooks' example schedule, about 3 days). */
+        retrySchedule: z
+          .array(positiveInt())
+          .min(1)
+          .default([0, 5000, 5 * 60000, 30 * 60000, 2 * 3600000, 5 * 3600000, 10 * 3600000, 14 * 3600000, 20 * 3600000, 24 * 3600000]),
+        /** Each delay is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
+        jitter: z.number().min(0).max(1).default(0.2),
+        /** A Retry-After longer than this is capped. */
+        maxRetryAfterMs: positiveInt().default(24 * 3600000),
+        timeoutMs: z.number().int().min(100).max(60000).default(15000),
+        /** An endpoint with no successful delivery for this long while failing is disabled. */
+        disableAfterMs: positiveInt().default(72 * 3600000),
+        /** Deliveries older than this are purged. */
+        retentionMs: positiveInt().default(30 * 24 * 3600000),
+        /** Send to loopback / private / link-local addresses (development only). */
+        allowPrivateNetworks: z.boolean().default(false),
+        concurrency: z.number().int().min(1).max(50).default(5),
+      })
+      .strict()
+      .default({}),
+    metrics: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Process metrics (CPU, memory, event loop) on the plugin's registry. */
+        defaultMetrics: z.boolean().default(true),
+        /** Queue and database gauges are recomputed at most this often. */
+        cacheMs: positiveInt(600000).default(10000),
+        /** Also serve GET /metrics on a separate listener (bind it to loopback). */
+        listen: z.object({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535) }).strict().optional(),
+      })
+      .strict()
+      .default({}),
+    health: z
+      .object({
+        /** Oldest waiting job older than this → degraded. */
+        maxQueueAgeSeconds: positiveInt().default(900),
+        /** This many failed outcomes in a row on a platform → degraded. */
+        failingStreak: z.number().int().min(1).default(5),
       })
       .strict()
       .default({}),

@@ -9,7 +9,7 @@ import { ArticleError } from './errors';
 import { readCover, readDescription, readSlug, readTags, readTitle, renderCanonicalUrl } from './fields';
 import { htmlToMdast } from './html';
 import { parseMarkdown, printMarkdown } from './markdown';
-import { resolveMediaUrls } from './media';
+import { resolveMediaUrls, siteBase } from './media';
 import { neutralizeFrontMatter } from './platform';
 import { uniqueWarnings } from './text';
 import type { Article, AttributeInfo, BodyFormat, BuildArticleOptions, FieldMapping } from './types';
@@ -56,7 +56,7 @@ export function buildArticle(entry: Record<string, unknown>, opts: BuildArticleO
   const format = resolveBodyFormat(mapping, attributes[mapping.body], bodyValue);
   const body = bodyTree(bodyValue, format, mapping.body);
   warnings.push(...body.warnings);
-  warnings.push(...resolveMediaUrls(body.tree, publicUrl));
+  warnings.push(...resolveMediaUrls(body.tree, publicUrl, siteBase(opts.siteUrl, opts.canonicalUrlTemplate)));
   const markdown = body.tree.children.length > 0 ? neutralizeFrontMatter(printMarkdown(body.tree)) : '';
 
   const slug = readSlug(entry, mapping, title);

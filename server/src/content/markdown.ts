@@ -104,7 +104,11 @@ function stripHeadingIds(tree: Root): void {
 }
 
 interface ParseOptions {
-  /** Strip a leading front matter block (default true; off for shortcode inner content). */
+  /**
+   * Strip a leading front matter block (default false). In CommonMark a body opening with `---` lines is
+   * content (a rule, then a paragraph or a setext heading), and a Strapi body has its metadata in fields, so
+   * it is kept; the printer writes rules as `***`, which stops DEV from reading it as front matter.
+   */
   frontMatter?: boolean;
 }
 
@@ -115,7 +119,7 @@ interface ParseOptions {
 export function parseMarkdown(markdown: string, options: ParseOptions = {}): ParsedMarkdown {
   const warnings: string[] = [];
   let source = markdown.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  if (options.frontMatter !== false) {
+  if (options.frontMatter === true) {
     const stripped = stripFrontMatter(source);
     if (stripped.frontMatter !== undefined) {
       warnings.push('Removed the front matter block at the top of the body (metadata of the source site).');

@@ -53,15 +53,38 @@ function unresolvedWarning(what: string, url: string, reason: string): string {
   return `Relative ${what} URL "${url}" was left as is: ${reason}; it will be broken on other sites.`;
 }
 
+/** Strapi's upload folder: a link there is a file on the CMS, not a page of the site. */
+const UPLOADS = /^\/?uploads\//i;
+
 /**
- * Rewrites every image, link and definition URL in the tree in place. Returns warnings for URLs
- * that stay relative, one per distinct URL.
+ * The site's base for relative links to pages (`/posts/other`): the configured site URL, else the origin
+ * of the canonical URL template (where the articles live). Undefined when neither gives an http(s) origin.
  */
-export function resolveMediaUrls(tree: Root, publicUrl: string | undefined): string[] {
+export function siteBase(siteUrl: string | undefined, canonicalUrlTemplate: string | undefined): string | undefined {
+  const configured = normalizePublicUrl(siteUrl);
+  if (configured) return configured;
+  if (!canonicalUrlTemplate) return undefined;
+  try {
+    const u = new URL(canonicalUrlTemplate);
+    // A placeholder in the host ("https://{locale}.example.com") says nothing certain about the site.
+    if (/[{}]|%7b|%7d/i.test(u.host)) return undefined;
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Rewrites every image, link and definition URL in the tree in place. Images and links to uploads are media
+ * and resolve on the CMS (`publicUrl`); links to other pages (`/posts/other`) resolve on the site (`siteUrl`)
+ * when one is known. Returns warnings for URLs that stay relative, one per distinct URL.
+ */
+export function resolveMediaUrls(tree: Root, publicUrl: string | undefined, siteUrl?: string): string[] {
   const warnings = new Set<string>();
   visit(tree, (node) => {
     if (node.type !== 'image' && node.type !== 'link' && node.type !== 'definition') return;
-    const result = absoluteUrl(node.url, publicUrl);
+    const page = node.type !== 'image' && siteUrl && !UPLOADS.test(node.url.trim());
+    const result = absoluteUrl(node.url, page ? siteUrl : publicUrl);
     if (result.kind === 'resolved') node.url = result.url;
     else if (result.kind === 'unresolved') {
       warnings.add(unresolvedWarning(node.type === 'image' ? 'image' : 'link', node.url, result.reason));
@@ -93,5 +116,16 @@ export function coverUrl(value: unknown, publicUrl: string | undefined): { value
     // A relative cover is rejected by DEV (http/https only) and useless elsewhere: leave it out.
     return { warnings: [`Cover image "${url}" was left out: ${result.reason}.`] };
   }
-  return { value: result.url, warnings: [] };
+  // Platforms take covers as http(s) URLs only, and a space (a file named "my cover.png") breaks them:
+  // the WHATWG parser percent-encodes what must be encoded and leaves what already is.
+  let parsed: URL;
+  try {
+    parsed = new URL(result.url.trim());
+  } catch {
+    return { warnings: [`Cover image "${url}" was left out: it is not a valid URL.`] };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return { warnings: [`Cover image "${url}" was left out: the platforms only take http(s) image addresses.`] };
+  }
+  return { value: parsed.href, warnings: [] };
 }

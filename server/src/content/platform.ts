@@ -7,7 +7,7 @@
 import type { List, ListItem, PhrasingContent, Root, RootContent, Table, TableCell } from 'mdast';
 import { visit } from 'unist-util-visit';
 import { parseGfm, printMarkdown } from './markdown';
-import { charLength, plainText, slugify, squash } from './text';
+import { charLength, plainText, squash } from './text';
 
 export interface PlatformResult<T> {
   value: T;
@@ -23,9 +23,45 @@ function quoteList(tags: string[]): string {
 }
 
 /**
- * DEV: tags must match `/\A[[:alnum:]]+\z/i` (Onigmo: letters, marks, decimal digits, any script),
- * at most 30 characters, at most 4 tags, joined with ", " at most 126 characters. DEV lower-cases
- * them itself; we do it first so that de-duplication sees what DEV will see.
+ * Latin letters with their accents folded ("Café" → "cafe"); letters of other scripts are left as they are
+ * for the caller to judge. Used for tags, which both DEV and Hashnode key on plain ASCII in practice.
+ */
+export function foldLatin(input: string): string {
+  return input.normalize('NFKD').replace(/[\u0300-\u036f]+/g, '').normalize('NFC');
+}
+
+/**
+ * Tells the editor when a tag will not arrive as written: it changes ("C#" → "c"), or two tags become one
+ * ("C#" and "C++" both → "c"), so the loss of meaning is never silent.
+ */
+function changeWarnings(platform: string, pairs: Array<{ raw: string; value: string }>, renames = true): string[] {
+  const warnings: string[] = [];
+  const byValue = new Map<string, string[]>();
+  for (const { raw, value } of pairs) {
+    const list = byValue.get(value) ?? [];
+    if (!list.includes(raw)) list.push(raw);
+    byValue.set(value, list);
+  }
+  for (const [value, raws] of byValue) {
+    if (raws.length > 1) {
+      warnings.push(`${platform}: tags ${quoteList(raws)} all become "${value}", so they count as one tag.`);
+      continue;
+    }
+    // Only case differs: the platform lower-cases tags anyway, nothing is lost.
+    if (renames && raws[0].toLowerCase() !== value.toLowerCase()) warnings.push(`${platform}: tag "${raws[0]}" is sent as "${value}".`);
+  }
+  return warnings;
+}
+
+/**
+ * DEV: tags must match `/\A[[:alnum:]]+\z/i`, at most 30 characters, at most 4 tags, joined with ", " at
+ * most 126 characters. DEV lower-cases them itself; we do it first so that de-duplication sees what DEV
+ * will see.
+ *
+ * Letters outside ASCII: Onigmo's [[:alnum:]] takes any script, but DEV's message speaks of "prohibited
+ * unicode characters" and which ones it prohibits is not documented. Safe side: accented Latin letters are
+ * folded ("café" → "cafe"), and a tag with letters of another script is left out with a warning naming it
+ * (a rejected tag would fail the whole article).
  *
  * Tags longer than 30 characters are dropped with a warning, not truncated: DEV tags are shared
  * topics that readers follow, and a cut-off tag ("kubernetesclusterautoscalingwi") would create a
@@ -34,8 +70,14 @@ function quoteList(tags: string[]): string {
 export function devtoTags(tags: string[]): PlatformResult<string[]> {
   const warnings: string[] = [];
   const out: string[] = [];
+  const pairs: Array<{ raw: string; value: string }> = [];
   for (const tag of tags) {
-    const normalized = tag.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{M}\p{Nd}]+/gu, '');
+    const folded = foldLatin(tag).toLowerCase();
+    if (/[^\x00-\x7f]/.test(folded.replace(/[^\p{L}\p{M}\p{Nd}]+/gu, ''))) {
+      warnings.push(`DEV: tag "${tag}" has letters DEV may refuse (only a-z and 0-9 are safe) and was left out.`);
+      continue;
+    }
+    const normalized = folded.replace(/[^a-z0-9]+/g, '');
     if (!normalized) {
       warnings.push(`DEV: tag "${tag}" has no letters or digits and was left out.`);
       continue;
@@ -44,8 +86,10 @@ export function devtoTags(tags: string[]): PlatformResult<string[]> {
       warnings.push(`DEV: tag "${tag}" is longer than ${DEVTO_MAX_TAG_LENGTH} characters ("${normalized}") and was left out.`);
       continue;
     }
+    pairs.push({ raw: tag, value: normalized });
     if (!out.includes(normalized)) out.push(normalized);
   }
+  warnings.push(...changeWarnings('DEV', pairs));
   if (out.length > DEVTO_MAX_TAGS) {
     warnings.push(`DEV accepts at most ${DEVTO_MAX_TAGS} tags: ${quoteList(out.slice(DEVTO_MAX_TAGS))} left out.`);
     out.length = DEVTO_MAX_TAGS;
@@ -90,19 +134,38 @@ export interface HashnodeTag {
   name: string;
 }
 
-/** Hashnode: `{slug, name}` (unknown slugs create the tag under that name), at most 15. */
+/**
+ * Hashnode: `{slug, name}` (unknown slugs create the tag under that name), at most 15. Slugs are lower-case
+ * ASCII letters, digits and dashes; what Hashnode does with other letters is not documented (a slug of only
+ * non-Latin letters has been seen to become "untitled"). Safe side: accents are folded, and a tag whose slug
+ * would keep no Latin letter or digit is left out with a warning naming it. The name keeps the editor's text.
+ */
 export function hashnodeTags(tags: string[]): PlatformResult<HashnodeTag[]> {
   const warnings: string[] = [];
   const out: HashnodeTag[] = [];
+  const pairs: Array<{ raw: string; value: string }> = [];
   for (const raw of tags) {
     const name = squash(raw);
-    const slug = slugify(name);
+    if (!name) continue;
+    const slug = foldLatin(name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
     if (!slug) {
-      if (name) warnings.push(`Hashnode: tag "${name}" has no letters or digits and was left out.`);
+      const nonLatin = /[\p{L}\p{Nd}]/u.test(name);
+      warnings.push(
+        nonLatin
+          ? `Hashnode: tag "${name}" has no Latin letters or digits for its address (slug) and was left out.`
+          : `Hashnode: tag "${name}" has no letters or digits and was left out.`,
+      );
       continue;
     }
+    // A slug that loses letters of another script ("react-日本語" → "react") points at another topic.
+    if (/[^\x00-\x7f]/.test(foldLatin(name).replace(/[^\p{L}\p{Nd}]+/gu, ''))) {
+      warnings.push(`Hashnode: tag "${name}" gets the address (slug) "${slug}": its non-Latin letters cannot be kept.`);
+    }
+    pairs.push({ raw: name, value: slug });
     if (!out.some((t) => t.slug === slug)) out.push({ slug, name });
   }
+  // The name is shown as written, so only tags that merge into one slug lose something.
+  warnings.push(...changeWarnings('Hashnode', pairs, false));
   if (out.length > HASHNODE_MAX_TAGS) {
     warnings.push(`Hashnode accepts at most ${HASHNODE_MAX_TAGS} tags: ${quoteList(out.slice(HASHNODE_MAX_TAGS).map((t) => t.name))} left out.`);
     out.length = HASHNODE_MAX_TAGS;

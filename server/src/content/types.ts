@@ -42,6 +42,11 @@ export interface BuildArticleOptions {
   attributes: Record<string, AttributeInfo>;
   /** Public base URL of the site; relative media URLs (`/uploads/...`) are made absolute with it. */
   publicUrl?: string;
+  /**
+   * Where the site's pages live, for relative links between articles (`/posts/other`); default: the origin
+   * of `canonicalUrlTemplate`. Media stay on `publicUrl`.
+   */
+  siteUrl?: string;
   /** e.g. `https://blog.example.com/posts/{slug}`; placeholders: {slug} {documentId} {locale} and any scalar attribute. */
   canonicalUrlTemplate?: string;
   documentId?: string;

@@ -7,6 +7,9 @@ import type { Core } from '@strapi/strapi';
 import type { Runtime } from '../runtime';
 import type { Publication } from '../store/publications';
 
+/** Raised only for a breaking change of the payloads (eventHub and webhooks). */
+export const EVENT_VERSION = 1;
+
 export const OUTCOME_EVENTS = {
   published: 'crosspost.published',
   updated: 'crosspost.updated',
@@ -51,11 +54,27 @@ export function publicationView(p: Publication) {
   };
 }
 
-export async function emitOutcome(rt: Runtime, event: OutcomeEvent, p: Publication): Promise<void> {
+/**
+ * The eventHub payload: `{ id, version, publication }` (Strapi's webhook runner posts
+ * `{ event, createdAt, id, version, publication }`). `id` is the event's id (the plugin webhooks'
+ * `webhook-id`), `publication.sequence` orders events of one publication.
+ */
+export async function emitOutcome(rt: Runtime, event: OutcomeEvent, p: Publication, meta: { id: string; sequence: number }): Promise<void> {
   try {
-    await rt.strapi.eventHub.emit(OUTCOME_EVENTS[event], { publication: publicationView(p) });
+    await rt.strapi.eventHub.emit(OUTCOME_EVENTS[event], { id: meta.id, version: EVENT_VERSION, publication: { ...publicationView(p), sequence: meta.sequence } });
   } catch (err) {
     // A failing listener must not undo a publish that already happened.
     rt.log.warn(`crosspost: a listener of ${OUTCOME_EVENTS[event]} failed: ${(err as Error).message}`);
+  }
+}
+
+/** Told to the eventHub (and so the admin), never to the webhooks: the endpoint itself is what broke. */
+export const ENDPOINT_DISABLED_EVENT = 'crosspost.webhook.disabled';
+
+export async function emitEndpointDisabled(rt: Runtime, ep: { id: number; name: string }, reason: string): Promise<void> {
+  try {
+    await rt.strapi.eventHub.emit(ENDPOINT_DISABLED_EVENT, { version: EVENT_VERSION, endpoint: { id: ep.id, name: ep.name }, reason });
+  } catch (err) {
+    rt.log.warn(`crosspost: a listener of ${ENDPOINT_DISABLED_EVENT} failed: ${(err as Error).message}`);
   }
 }

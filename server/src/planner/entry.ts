@@ -37,6 +37,23 @@ export async function loadPublishedEntry(rt: Runtime, t: Target): Promise<Entry 
   });
 }
 
+/**
+ * Which published version of the entry this is. Strapi 5 writes a new published row on every publish, so
+ * its id (with updatedAt, for safety) changes whenever the published content can have changed.
+ */
+export function entryVersionOf(entry: Record<string, unknown>): string {
+  return `${entry.id}:${entry.updatedAt ? new Date(entry.updatedAt as string).getTime() : ''}`;
+}
+
+/** The published version of the entry (one light SELECT, no populate), or null when it is not published. */
+export async function publishedVersionOf(rt: Runtime, t: Target): Promise<string | null> {
+  const row = (await rt.strapi.db.query(t.uid as never).findOne({
+    select: ['id', 'updatedAt'],
+    where: { documentId: t.documentId, publishedAt: { $notNull: true }, ...(t.locale ? { locale: t.locale } : {}) },
+  })) as Record<string, unknown> | null;
+  return row ? entryVersionOf(row) : null;
+}
+
 function isEmptyBody(value: unknown): boolean {
   if (value === null || value === undefined) return true;
   if (typeof value === 'string') return value.trim() === '';
@@ -55,6 +72,7 @@ export function articleFor(rt: Runtime, t: Target, entry: Entry): Article {
     mapping,
     attributes,
     publicUrl: rt.publicUrl,
+    siteUrl: rt.config.siteUrl,
     canonicalUrlTemplate: ct.canonicalUrl,
     documentId: t.documentId,
     locale: t.locale || undefined,

@@ -9,11 +9,18 @@ import { gfmFromMarkdown } from 'mdast-util-gfm';
 import { gfm } from 'micromark-extension-gfm';
 import { visit } from 'unist-util-visit';
 import type { Article } from '../content/types';
+import { guardedAgents, isBlockedLiteral, isPublicAddress, publicOnlyAgents, type AddressRule } from '../http/ssrf';
 
 export interface PreflightOptions {
   timeoutMs: number;
   /** Tests serve images from 127.0.0.1; in production a private address is a problem in itself. */
   allowPrivateHosts?: boolean;
+  /** The app's public URL: images under <publicUrl>/uploads/ are the app's own. */
+  publicUrl?: string;
+  /** Whether the media library holds a file at this path (e.g. "/uploads/cat.png"). */
+  uploadExists?: (path: string) => Promise<boolean>;
+  /** Which connected addresses count as "the internet" (default: public unicast only; tests narrow it). */
+  isAllowedAddress?: AddressRule;
 }
 
 const MAX_IMAGES = 25;
@@ -31,12 +38,25 @@ export function imageUrls(article: Pick<Article, 'markdown' | 'coverUrl'>): stri
   return [...new Set(urls)].slice(0, MAX_IMAGES);
 }
 
-function isPrivateHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h === '::1' || h === '0.0.0.0' ||
-    /^127\./.test(h) || /^10\./.test(h) || /^192\.168\./.test(h) || /^172\.(1[6-9]|2\d|3[01])\./.test(h) || /^169\.254\./.test(h) || /^f[cd][0-9a-f]{2}:/.test(h)
-  );
+/** Everything a failed check says: no status, type, refused or timed out (that would map internal hosts). */
+const unreachable = (url: string) => `Image ${url} is not reachable from the internet; DEV, Hashnode and Medium will show it broken.`;
+/** A HEAD answer has no body; anything bigger than this is not a well-behaved image server. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+const MAX_REDIRECTS = 3;
+
+/** The app's own uploads (`<publicUrl>/uploads/...`): the path, else null. */
+function ownUploadPath(url: URL, publicUrl?: string): string | null {
+  if (!publicUrl) return null;
+  let base: URL;
+  try {
+    base = new URL(publicUrl);
+  } catch {
+    return null;
+  }
+  if (url.origin !== base.origin) return null;
+  const prefix = base.pathname.replace(/\/$/, '');
+  const rest = url.pathname.slice(prefix.length);
+  return url.pathname.startsWith(`${prefix}/uploads/`) ? rest : null;
 }
 
 async function checkOne(url: string, opts: PreflightOptions): Promise<string | null> {
@@ -48,22 +68,45 @@ async function checkOne(url: string, opts: PreflightOptions): Promise<string | n
   }
   if (parsed.protocol === 'data:') return null;
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `Image "${url}" uses ${parsed.protocol}; the platforms only load http(s) images.`;
-  if (!opts.allowPrivateHosts && isPrivateHost(parsed.hostname)) {
-    return `Image ${url} is on a private address (${parsed.hostname}); DEV, Hashnode and Medium load images from the internet and will show it broken. Set CROSSPOST_PUBLIC_URL to the site's public address.`;
-  }
+  // Served by the app itself: ask the media library, not the network (the server may not reach its own public URL).
+  const upload = ownUploadPath(parsed, opts.publicUrl);
+  if (upload && opts.uploadExists) return (await opts.uploadExists(upload)) ? null : `Image ${url} is not in the media library; it will show up broken on the platforms.`;
+
+  const signal = AbortSignal.timeout(opts.timeoutMs); // total time, every hop and slow headers included
+  const rule = opts.isAllowedAddress ?? isPublicAddress;
+  const agents = opts.isAllowedAddress ? guardedAgents(rule) : publicOnlyAgents;
+  let current = parsed;
   try {
-    const res = await axios.request({ method: 'HEAD', url, timeout: opts.timeoutMs, maxRedirects: 3, validateStatus: () => true });
-    // Some servers refuse HEAD; that says nothing about the image.
-    if (res.status === 405 || res.status === 501) return null;
-    if (res.status >= 400) return `Image ${url} answered ${res.status}; it will show up broken on the platforms.`;
-    const type = String(res.headers['content-type'] ?? '');
-    if (type && !type.startsWith('image/') && !type.startsWith('application/octet-stream')) {
-      return `Image ${url} is served as "${type.split(';')[0]}", not as an image; the platforms may not show it.`;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      if (current.protocol !== 'http:' && current.protocol !== 'https:') return unreachable(url);
+      if (!opts.allowPrivateHosts && isBlockedLiteral(current.hostname, rule)) return unreachable(url);
+      const res = await axios.request({
+        method: 'HEAD',
+        url: current.toString(),
+        signal,
+        maxRedirects: 0, // followed here, so that every hop is checked
+        maxContentLength: MAX_RESPONSE_BYTES,
+        maxBodyLength: MAX_RESPONSE_BYTES,
+        validateStatus: () => true,
+        proxy: false,
+        ...(opts.allowPrivateHosts ? {} : { httpAgent: agents.http, httpsAgent: agents.https }),
+      });
+      if (res.status >= 300 && res.status < 400 && res.headers.location) {
+        current = new URL(String(res.headers.location), current);
+        continue;
+      }
+      // Some servers refuse HEAD; that says nothing about the image.
+      if (res.status === 405 || res.status === 501) return null;
+      if (res.status >= 400) return unreachable(url);
+      const type = String(res.headers['content-type'] ?? '');
+      if (type && !type.startsWith('image/') && !type.startsWith('application/octet-stream')) {
+        return `Image ${url} is not served as an image; the platforms may not show it.`;
+      }
+      return null;
     }
-    return null;
-  } catch (err) {
-    const code = (err as { code?: string }).code ?? 'error';
-    return `Image ${url} could not be reached (${code === 'ECONNABORTED' ? `no answer within ${opts.timeoutMs} ms` : code}); check that it is publicly available.`;
+    return unreachable(url);
+  } catch {
+    return unreachable(url);
   }
 }
 

@@ -5,10 +5,13 @@
  * - No idempotency key: after an ambiguous create, page /articles/me/all and match our canonical URL
  *   (else the title) to adopt the earlier create.
  */
+import { createHash } from 'node:crypto';
 import { createHttpClient, classifyStatus, parseJson, isHtml, type HttpClient } from './http';
 import { PlatformError, type Connector, type EntryOptions, type LookupKeys, type RemoteRef, type RenderResult } from './types';
 import type { Article } from '../content/types';
 import { devtoTags, markdownForPlatform, neutralizeFrontMatter } from '../content';
+import { devtoCanonicalProblem, devtoMentionProblem, emptyBodyProblem, isHttpUrl } from '../content/checks';
+import { charLength } from '../content/text';
 
 export interface DevtoConfig {
   apiKey: string;
@@ -16,6 +19,12 @@ export interface DevtoConfig {
   published: boolean;
   organizationId?: number;
   series?: string;
+  /** Articles per page of the lookup (default 1000, DEV's maximum). */
+  lookupPageSize?: number;
+  /** Least time between two reads of the lookup (DEV allows about 3 GETs a second). */
+  readIntervalMs?: number;
+  /** How long DEV keeps a title taken for the same user ("in the last five minutes"). */
+  titleReuseMs?: number;
 }
 
 export interface DevtoPayload {
@@ -37,6 +46,21 @@ const TITLE_MAX = 128;
 const BODY_MAX_BYTES = 800 * 1024;
 const LOOKUP_PAGE_SIZE = 1000;
 const LOOKUP_MAX_PAGES = 10;
+/** 3 reads a second per IP, with room for another process's reads. */
+const READ_INTERVAL_MS = 400;
+/** A 429 in the middle of the lookup: wait and ask for the same page again, this many times. */
+const READ_RETRIES = 3;
+const READ_RETRY_MAX_WAIT_MS = 30_000;
+const TITLE_REUSE_MS = 5 * 60_000;
+/** Our create reaches DEV within this much of `sentAt` (clock skew, a slow request). */
+const CREATE_WINDOW_SLACK_MS = 2 * 60_000;
+
+/** DEV may normalise line endings and trailing space; the hash ignores both. */
+export function devtoBodyHash(markdown: string): string {
+  return createHash('sha256').update(markdown.replace(/\r\n?/g, '\n').trim()).digest('hex');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface DevtoArticle {
   id: number;
@@ -45,6 +69,8 @@ interface DevtoArticle {
   canonical_url?: string;
   published?: boolean;
   published_at?: string | null;
+  body_markdown?: string;
+  created_at?: string;
 }
 
 export function createDevtoConnector(config: DevtoConfig, http: { timeoutMs: number }): Connector<DevtoPayload> {
@@ -68,10 +94,18 @@ export function createDevtoConnector(config: DevtoConfig, http: { timeoutMs: num
     const markdown = neutralizeFrontMatter(body.value);
 
     const title = article.title.replace(/\s+/g, ' ').trim();
-    if (title.length > TITLE_MAX) blocking.push(`DEV titles are limited to ${TITLE_MAX} characters; this one has ${title.length}. Shorten the title.`);
+    // DEV (Rails) counts characters, not UTF-16 units: an emoji is one.
+    if (charLength(title) > TITLE_MAX) blocking.push(`DEV titles are limited to ${TITLE_MAX} characters; this one has ${charLength(title)}. Shorten the title.`);
     const bytes = Buffer.byteLength(markdown, 'utf8');
     if (bytes > BODY_MAX_BYTES) blocking.push(`DEV accepts bodies up to 800 KB; this one is ${Math.round(bytes / 1024)} KB.`);
-    if (article.canonicalUrl && /\s/.test(article.canonicalUrl)) blocking.push('DEV rejects canonical URLs with spaces; check the canonical URL template.');
+    for (const problem of [emptyBodyProblem(markdown, NAME), devtoCanonicalProblem(article.canonicalUrl), devtoMentionProblem(markdown)]) {
+      if (problem) blocking.push(problem);
+    }
+    let cover = article.coverUrl;
+    if (cover && !isHttpUrl(cover)) {
+      warnings.push(`DEV: the cover image "${cover}" was left out: DEV only takes http(s) image addresses.`);
+      cover = undefined;
+    }
 
     const payload: DevtoPayload = {
       article: {
@@ -80,7 +114,7 @@ export function createDevtoConnector(config: DevtoConfig, http: { timeoutMs: num
         published: options.draft ? false : config.published,
         tags: tags.value,
         ...(article.canonicalUrl ? { canonical_url: article.canonicalUrl } : {}),
-        ...(article.coverUrl ? { main_image: article.coverUrl } : {}),
+        ...(cover ? { main_image: cover } : {}),
         ...(article.description ? { description: article.description } : {}),
         ...(config.series ? { series: config.series } : {}),
         ...(config.organizationId ? { organization_id: config.organizationId } : {}),
@@ -125,17 +159,27 @@ export function createDevtoConnector(config: DevtoConfig, http: { timeoutMs: num
       const res = await client.request('POST', '/articles', { body: payload });
       if (res.status !== 201 && res.status !== 200) {
         const err = fail(res, 'create');
-        // Our canonical URL is already taken: maybe by our own earlier create. Look before failing.
+        // Our canonical URL or title is already taken: maybe by our own earlier create. Look before failing.
         if (res.status === 422 && /canonical url has already been taken|title has already been used/i.test(err.message)) {
           const existing = await this.findExisting(this.lookupKeys(payload));
           if (existing) return existing;
+        }
+        if (res.status === 422 && /title has already been used/i.test(err.message)) {
+          // Another article of this account (another entry, another locale) took the title in the last five
+          // minutes: not a fault of this article, only a wait. Retried without using up the retry budget.
+          const waitMs = config.titleReuseMs ?? TITLE_REUSE_MS;
+          throw new PlatformError('devto', 'retryable', `DEV allows one article per title every ${Math.round(waitMs / 60000) || 1} minutes and another article of this account has just used "${payload.article.title}"; will post it when DEV allows.`, {
+            status: 422,
+            retryAfterMs: waitMs,
+            rateLimited: true,
+          });
         }
         throw err;
       }
       return { ...toRef(readArticle(res, 'create'), payload), remoteState: payload.article.published ? 'published' : 'draft' };
     },
 
-    async update(remoteId, payload) {
+    async update(remoteId, payload, _context) {
       const res = await client.request('PUT', `/articles/${encodeURIComponent(remoteId)}`, { body: payload });
       if (res.status !== 200) {
         throw fail(res, 'idempotent', `The article ${remoteId} no longer exists on DEV, or belongs to another account (404).`);
@@ -155,24 +199,81 @@ export function createDevtoConnector(config: DevtoConfig, http: { timeoutMs: num
     },
 
     lookupKeys(payload): LookupKeys {
-      return { title: payload.article.title, canonicalUrl: payload.article.canonical_url };
+      return {
+        title: payload.article.title,
+        canonicalUrl: payload.article.canonical_url,
+        bodyHash: devtoBodyHash(payload.article.body_markdown),
+        sentAt: new Date().toISOString(),
+      };
     },
 
-    async findExisting(keys) {
-      let byTitle: DevtoArticle | undefined;
+    async postByUrl(url) {
       for (let page = 1; page <= LOOKUP_MAX_PAGES; page++) {
         const res = await client.request('GET', '/articles/me/all', { params: { page, per_page: LOOKUP_PAGE_SIZE } });
         if (res.status !== 200) throw fail(res, 'idempotent');
         const items = parseJson(res);
-        if (!Array.isArray(items)) throw new PlatformError('devto', 'retryable', 'DEV answered the article list with an unreadable body; will retry.');
-        for (const a of items as DevtoArticle[]) {
-          if (keys.canonicalUrl && a.canonical_url === keys.canonicalUrl) return toRef(a);
-          if (!byTitle && a.title === keys.title) byTitle = a;
-        }
+        if (!Array.isArray(items)) throw new PlatformError('devto', 'retryable', 'DEV answered the article list with an unreadable body.');
+        const match = (items as DevtoArticle[]).find((a) => a.url === url);
+        if (match) return toRef(match);
         if (items.length < LOOKUP_PAGE_SIZE) break;
       }
-      // Without a canonical URL DEV fills in the article's own URL, so the title is the only key left.
-      return byTitle && !keys.canonicalUrl ? toRef(byTitle) : null;
+      return null;
+    },
+
+    /**
+     * Adopts an article only when it is certainly ours: same canonical URL; or, without one, same title AND
+     * same body AND made around the time we sent ours. Never on the title alone: titles are only unique for
+     * five minutes, so an older article (or another entry's) can carry the same title.
+     */
+    async findExisting(keys) {
+      const pageSize = config.lookupPageSize ?? LOOKUP_PAGE_SIZE;
+      const interval = config.readIntervalMs ?? READ_INTERVAL_MS;
+      const sentAt = keys.sentAt ? Date.parse(keys.sentAt) : NaN;
+      const ours = (a: DevtoArticle): boolean => {
+        if (keys.canonicalUrl) return a.canonical_url === keys.canonicalUrl;
+        if (a.title !== keys.title || !keys.bodyHash || typeof a.body_markdown !== 'string') return false;
+        if (devtoBodyHash(a.body_markdown) !== keys.bodyHash) return false;
+        // /me items carry published_at (null for drafts) and, on some Forem versions, created_at.
+        const made = Date.parse(a.created_at ?? a.published_at ?? '');
+        return Number.isNaN(sentAt) || Number.isNaN(made) || made >= sentAt - CREATE_WINDOW_SLACK_MS;
+      };
+      let lastRead = 0;
+      for (let page = 1; page <= LOOKUP_MAX_PAGES; page++) {
+        let items: unknown;
+        // Paced reads; a 429 waits and asks for the same page again instead of starting over.
+        for (let attempt = 0; ; attempt++) {
+          const wait = lastRead + interval - Date.now();
+          if (wait > 0) await sleep(wait);
+          lastRead = Date.now();
+          const res = await client.request('GET', '/articles/me/all', { params: { page, per_page: pageSize } });
+          if (res.status === 429 && attempt < READ_RETRIES) {
+            const err = fail(res, 'idempotent');
+            await sleep(Math.min(err.retryAfterMs ?? 1000, READ_RETRY_MAX_WAIT_MS));
+            continue;
+          }
+          if (res.status !== 200) throw fail(res, 'idempotent');
+          items = parseJson(res);
+          break;
+        }
+        if (!Array.isArray(items)) throw new PlatformError('devto', 'retryable', 'DEV answered the article list with an unreadable body; will retry.');
+        const match = (items as DevtoArticle[]).find(ours);
+        if (match) return toRef(match);
+        if (items.length < pageSize) break;
+      }
+      return null;
+    },
+
+    async identity() {
+      const res = await client.request('GET', '/users/me');
+      if (res.status === 401) {
+        throw new PlatformError('devto', 'permanent', 'DEV did not accept this API key (401): it is wrong, revoked, or its account is suspended. Create a key at https://dev.to/settings/extensions.', { status: 401 });
+      }
+      if (res.status !== 200) throw fail(res, 'idempotent');
+      const me = parseJson(res) as { username?: string; name?: string } | undefined;
+      if (!me || typeof me.username !== 'string') {
+        throw new PlatformError('devto', 'permanent', `DEV answered /users/me with something else than a user: check the DEV base URL (CROSSPOST_DEVTO_BASE_URL).`, { status: res.status });
+      }
+      return { account: `@${me.username}${me.name ? ` (${me.name})` : ''}` };
     },
   };
 }

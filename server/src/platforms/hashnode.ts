@@ -19,9 +19,10 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { classifyStatus, isHtml, parseJson, parseRetryAfter, transportError, type CallSafety } from './http';
-import { PlatformError, type Connector, type EntryOptions, type LookupKeys, type RemoteRef, type RenderResult } from './types';
+import { PlatformError, type Connector, type EntryOptions, type LookupKeys, type RemoteRef, type RenderResult, type UpdateContext } from './types';
 import type { Article } from '../content/types';
 import { hashnodeTags, markdownForPlatform, slugify, type HashnodeTag } from '../content';
+import { emptyBodyProblem } from '../content/checks';
 
 export interface HashnodeConfig {
   token: string;
@@ -64,6 +65,9 @@ const ENV_BASE_URL = 'CROSSPOST_HASHNODE_BASE_URL';
 /** "Request body ≤ 100 KB" (body-parser's `100kb`: 102,400 bytes). */
 export const HASHNODE_MAX_REQUEST_BYTES = 100 * 1024;
 const DRAFT_PREFIX = 'draft:';
+/** Hashnode's reads may be ~25 s stale; a lookup waits this long after the write it looks for. */
+const DEFAULT_LOOKUP_DELAY_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LOOKUP_PAGE_SIZE = 50;
 const LOOKUP_MAX_PAGES = 4;
 /** Longest Hashnode ObjectId; used to size update requests before there is a real id. */
@@ -81,7 +85,12 @@ const Q = {
   publishDraft: `mutation CrosspostPublishDraft($input: PublishDraftInput!) { publishDraft(input: $input) { post { ${POST_FIELDS} } } }`,
   findPost: `query CrosspostFindPost($publicationId: ObjectId!, $slug: String!) { publication(id: $publicationId) { id post(slug: $slug) { id slug url title canonicalUrl } } }`,
   listPosts: `query CrosspostListPosts($publicationId: ObjectId!, $first: Int!, $after: String) { publication(id: $publicationId) { id posts(first: $first, after: $after) { edges { node { id slug url title canonicalUrl } } pageInfo { hasNextPage endCursor } } } }`,
+  whoAmI: `query CrosspostWhoAmI { me { id } }`,
+  publicationById: `query CrosspostPublicationById($publicationId: ObjectId!) { publication(id: $publicationId) { id } }`,
+  postById: `query CrosspostPostById($id: ID!) { post(id: $id) { id url publication { id } } }`,
   listDrafts: `query CrosspostListDrafts($publicationId: ObjectId!, $first: Int!, $after: String) { publication(id: $publicationId) { id drafts(first: $first, after: $after) { edges { node { id slug title canonicalUrl } } pageInfo { hasNextPage endCursor } } } }`,
+  me: `query CrosspostMe { me { id username name } }`,
+  publication: `query CrosspostPublication($publicationId: ObjectId!) { publication(id: $publicationId) { id title url } }`,
 } as const;
 type OperationName = keyof typeof Q;
 
@@ -139,17 +148,14 @@ function publishInput(p: HashnodePayload): Record<string, unknown> {
   return { publicationId: p.publicationId, ...p.post };
 }
 
-/** Strapi is the source of truth: fields the entry no longer has are cleared (null), tags are replaced. */
-function updatePostInput(id: string, p: HashnodePayload): Record<string, unknown> {
-  return {
-    id,
-    ...p.post,
-    subtitle: p.post.subtitle ?? null,
-    coverImage: p.post.coverImage ?? null,
-    originalArticleURL: p.post.originalArticleURL ?? null,
-    // Lists the post again if an earlier unpublish delisted it.
-    isDelisted: false,
-  };
+/**
+ * Only the fields the entry has; tags are replaced. What `null` does to subtitle, coverImage or
+ * originalArticleURL is not documented, so they are never sent as null (safe side: a field the entry no longer
+ * has keeps its value on Hashnode). `isDelisted` is sent only to list again a post our own unpublish delisted:
+ * a post an editor delisted by hand on Hashnode stays delisted.
+ */
+function updatePostInput(id: string, p: HashnodePayload, context: UpdateContext = {}): Record<string, unknown> {
+  return { id, ...p.post, ...(context.relist ? { isDelisted: false } : {}) };
 }
 
 function draftFields(p: HashnodePayload): Record<string, unknown> {
@@ -189,6 +195,9 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
 
     const title = article.title.replace(/\s+/g, ' ').trim();
     if (!title) blocking.push('Hashnode needs a title; this entry has none.');
+    // `contentMarkdown` is required (String!) by publishPost.
+    const empty = emptyBodyProblem(body.value, NAME);
+    if (empty) blocking.push(empty);
     const slug = hashnodeSlug(article.slug);
     if (!slug && article.slug) {
       warnings.push(`Hashnode: the slug "${article.slug}" has no Latin letters or digits, so Hashnode will make one from the title.`);
@@ -224,7 +233,7 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
             requestBody('createDraft', { input: { publicationId: p.publicationId, ...draftFields(p) } }),
             requestBody('updateDraft', { input: { draftId: ID_PLACEHOLDER, ...draftFields(p) } }),
           ]
-        : [requestBody('publishPost', { input: publishInput(p) }), requestBody('updatePost', { input: updatePostInput(ID_PLACEHOLDER, p) })];
+        : [requestBody('publishPost', { input: publishInput(p) }), requestBody('updatePost', { input: updatePostInput(ID_PLACEHOLDER, p, { relist: true }) })];
     return Math.max(...sizes.map((s) => Buffer.byteLength(s, 'utf8')));
   }
 
@@ -385,12 +394,48 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
   }
 
   function postGone(remoteId: string): string {
-    return `The post ${remoteId} no longer exists on Hashnode, or this token can no longer see it, so it cannot be changed. It may have been deleted on Hashnode.`;
+    return `The post ${remoteId} no longer exists on Hashnode (it was deleted there), so it cannot be changed.`;
   }
 
-  async function updatePost(postId: string, payload: HashnodePayload): Promise<RemoteRef> {
-    const data = await gql<{ updatePost?: { post?: PostNode } }>('updatePost', { input: updatePostInput(postId, payload) }, 'idempotent', { notFound: postGone(postId), remoteGone: true });
-    return postRef(data.updatePost?.post, 'idempotent');
+  /**
+   * Hashnode answers NOT_FOUND both for a deleted post and for one this token cannot see (another account, a
+   * lost membership, a token for another publication). Only a deleted post may be posted afresh; otherwise a
+   * retry would make a second copy. So check the token, the publication, then whether the post still exists
+   * publicly (`post(id)` needs no rights), and say which it is.
+   */
+  async function explainNotFound(postId: string, original: PlatformError): Promise<PlatformError> {
+    await gql('whoAmI', {}, 'idempotent'); // a bad token throws its own, clear error
+    const pub = await gql<{ publication?: { id: string } | null }>('publicationById', { publicationId: config.publicationId }, 'idempotent');
+    if (!pub.publication) return new PlatformError('hashnode', 'permanent', publicationMissing);
+    type Found = { post?: { id: string; url?: string; publication?: { id: string } | null } | null };
+    // A missing post answers either `post: null` or a NOT_FOUND error ("Post not found", path ["post"]).
+    const found = await gql<Found>('postById', { id: postId }, 'idempotent').catch((e: unknown): Found => {
+      if (isNotFound(e)) return { post: null };
+      throw e;
+    });
+    const post = found.post;
+    if (!post) {
+      const err = new PlatformError('hashnode', 'permanent', postGone(postId), { status: original.status, remoteGone: true });
+      notFoundErrors.add(err);
+      return err;
+    }
+    const where = post.publication?.id && post.publication.id !== config.publicationId ? ` It is in another publication (${post.publication.id}).` : '';
+    return new PlatformError(
+      'hashnode',
+      'permanent',
+      `The post ${postId} still exists on Hashnode${post.url ? ` (${post.url})` : ''}, but this token cannot change it: it belongs to another account, or the token's account is no longer a member of the publication.${where} Check the token (${ENV_TOKEN}) and the publication (${ENV_PUBLICATION}); it is not posted again, to avoid a duplicate.`,
+      { status: original.status },
+    );
+  }
+
+  async function updatePost(postId: string, payload: HashnodePayload, context?: UpdateContext): Promise<RemoteRef> {
+    try {
+      const data = await gql<{ updatePost?: { post?: PostNode } }>('updatePost', { input: updatePostInput(postId, payload, context) }, 'idempotent', { notFound: postGone(postId) });
+      return postRef(data.updatePost?.post, 'idempotent');
+    } catch (err) {
+      if (isNotFound(err)) throw await explainNotFound(postId, err);
+      throw err;
+    }
   }
 
   async function updateDraft(draftId: string, payload: HashnodePayload): Promise<RemoteRef> {
@@ -463,7 +508,7 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
   return {
     id: 'hashnode',
     name: NAME,
-    capabilities: { update: true, unpublish: true, lookup: true, lookupDelayMs: config.lookupDelayMs ?? 30000 },
+    capabilities: { update: true, unpublish: true, lookup: true, lookupDelayMs: config.lookupDelayMs ?? DEFAULT_LOOKUP_DELAY_MS },
     render,
 
     async create(payload) {
@@ -476,10 +521,10 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
       return postRef(data.publishPost?.post, 'create');
     },
 
-    async update(remoteId, payload) {
+    async update(remoteId, payload, context) {
       if (!isDraftId(remoteId)) {
         // A published post stays published, even if the entry is now in draft mode (Hashnode cannot unpublish).
-        return updatePost(remoteId, payload);
+        return updatePost(remoteId, payload, context);
       }
       const draftId = remoteId.slice(DRAFT_PREFIX.length);
       try {
@@ -487,7 +532,9 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
       } catch (err) {
         if (!isNotFound(err)) throw err;
         // The draft is gone: maybe our own publishDraft went through without us hearing back, or the editor
-        // published it by hand. Then the post carries our slug/canonical URL: update that post instead.
+        // published it by hand. Then the post carries our slug/canonical URL: update that post instead. Reads
+        // can be ~25 s stale, so a post published just now may not show yet: wait that out before looking.
+        await sleep(config.lookupDelayMs ?? DEFAULT_LOOKUP_DELAY_MS);
         const post = await findPost(lookupKeys(payload));
         if (!post) throw err;
         return updatePost(post.remoteId, payload);
@@ -503,10 +550,12 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
       }
       const data = await gql<{ updatePost?: { post?: PostNode } }>('updatePost', { input: { id: remoteId, isDelisted: true } }, 'idempotent', {
         notFound: postGone(remoteId),
-      }).catch((err: unknown) => {
-        // Gone already: nothing left to take down.
-        if (isNotFound(err)) return null;
-        throw err;
+      }).catch(async (err: unknown) => {
+        if (!isNotFound(err)) throw err;
+        // Gone already: nothing left to take down. Unless the token merely cannot see it: then say so.
+        const why = await explainNotFound(remoteId, err);
+        if (why.remoteGone) return null;
+        throw why;
       });
       if (!data) return { remoteId, remoteState: 'unpublished', note: 'The post no longer exists on Hashnode.' };
       const ref = postRef(data.updatePost?.post, 'idempotent');
@@ -514,6 +563,14 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
     },
 
     lookupKeys,
+
+    async postByUrl(url) {
+      const slug = new URL(url).pathname.split('/').filter(Boolean).pop();
+      if (!slug) return null;
+      const data = await gql<{ publication?: { post?: PostNode | null } | null }>('findPost', { publicationId: config.publicationId, slug }, 'idempotent');
+      if (!data.publication) throw new PlatformError('hashnode', 'permanent', publicationMissing);
+      return data.publication.post ? postRef(data.publication.post, 'idempotent') : null;
+    },
 
     async findExisting(keys) {
       const kind = (keys as HashnodeLookupKeys).kind;
@@ -523,6 +580,22 @@ export function createHashnodeConnector(config: HashnodeConfig, http: { timeoutM
       }
       if (kind === 'post') return findPost(keys);
       return (await findPost(keys)) ?? (await findDraft(keys));
+    },
+
+    /** The token's user (`me`), then the publication (`publication(id)`, which also answers the Pro gate). */
+    async identity() {
+      const who = await gql<{ me?: { username?: string; name?: string } | null }>('me', {}, 'idempotent');
+      if (!who.me || typeof who.me.username !== 'string') throw unreadable('idempotent');
+      const account = `@${who.me.username}${who.me.name ? ` (${who.me.name})` : ''}`;
+      const found = await gql<{ publication?: { title?: string; url?: string } | null }>('publication', { publicationId: config.publicationId }, 'idempotent').catch((err: unknown) => {
+        if (!(err instanceof PlatformError)) throw err;
+        throw new PlatformError('hashnode', err.kind, `The token works (${account}), but: ${err.message}`, { status: err.status });
+      });
+      if (!found.publication) {
+        throw new PlatformError('hashnode', 'permanent', `The token works (${account}), but the Hashnode publication ${config.publicationId} was not found: check the publication id (${ENV_PUBLICATION}).`);
+      }
+      const pub = found.publication;
+      return { account, details: `publication "${pub.title ?? config.publicationId}"${pub.url ? ` (${pub.url})` : ''}` };
     },
   };
 }

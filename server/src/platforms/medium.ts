@@ -15,6 +15,8 @@ import { createHttpClient, classifyStatus, isHtml, parseJson, type CallSafety, t
 import { PlatformError, type Connector, type EntryOptions, type LookupKeys, type RemoteRef, type RenderResult } from './types';
 import type { Article } from '../content/types';
 import { markdownForPlatform, mediumTags } from '../content';
+import { emptyBodyProblem } from '../content/checks';
+import { charLength } from '../content/text';
 
 export type MediumPublishStatus = 'public' | 'draft' | 'unlisted';
 export type MediumLicense =
@@ -93,8 +95,11 @@ export function createMediumConnector(config: MediumConfig, http: { timeoutMs: n
     const body = markdownForPlatform(article.markdown, { tables: 'degrade', titleHeading: title });
     warnings.push(...body.warnings);
     if (!title) blocking.push('Medium needs a title; this entry has none.');
-    if ([...title].length > TITLE_MAX) {
-      warnings.push(`Medium ignores titles longer than ${TITLE_MAX} characters (this one has ${[...title].length}) and makes one from the first line of the text instead.`);
+    // Checked on the article's own body: the title heading added above is not content.
+    const empty = emptyBodyProblem(article.markdown, NAME);
+    if (empty) blocking.push(empty);
+    if (charLength(title) > TITLE_MAX) {
+      warnings.push(`Medium ignores titles longer than ${TITLE_MAX} characters (this one has ${charLength(title)}) and makes one from the first line of the text instead.`);
     }
     const payload: MediumPayload = {
       title,
@@ -191,6 +196,35 @@ export function createMediumConnector(config: MediumConfig, http: { timeoutMs: n
     return authorId;
   }
 
+  /**
+   * A writer (not an editor) of a publication may only submit drafts: Medium refuses a public post with a bare
+   * 403. Ask the contributors list first and say what is wrong in words, before anything is sent.
+   */
+  async function checkRole(publishStatus: MediumPublishStatus): Promise<void> {
+    const pubId = config.publicationId as string;
+    const path = `/publications/${encodeURIComponent(pubId)}/contributors`;
+    const res = await client.request('GET', path);
+    if (res.status !== 200) throw fail(res, 'idempotent', path);
+    const list = (parseJson(res) as { data?: Array<{ userId?: string; role?: string }> } | undefined)?.data;
+    if (!Array.isArray(list)) throw new PlatformError('medium', 'retryable', 'Medium answered the contributors list with an unreadable body; will retry.', { status: res.status });
+    const userId = await me();
+    const role = list.find((c) => c.userId === userId)?.role;
+    if (!role) {
+      throw new PlatformError(
+        'medium',
+        'permanent',
+        `The Medium account behind the integration token is not a contributor of the publication ${pubId}, so it cannot post there. Ask an editor of the publication to add it, or remove the publication id from the plugin config to post on the account itself.`,
+      );
+    }
+    if (role !== 'editor' && publishStatus !== 'draft') {
+      throw new PlatformError(
+        'medium',
+        'permanent',
+        `The Medium account is a ${role} (not an editor) of the publication ${pubId}: Medium lets writers submit drafts only, so it cannot publish "${publishStatus}" there. Ask for the editor role, or set Medium's publishStatus to "draft" and have an editor publish it.`,
+      );
+    }
+  }
+
   function noApi(what: string): PlatformError {
     return new PlatformError('medium', 'permanent', `Medium has no API to ${what} a post. Do it by hand on Medium, then confirm.`);
   }
@@ -202,6 +236,7 @@ export function createMediumConnector(config: MediumConfig, http: { timeoutMs: n
     render,
 
     async create(payload) {
+      if (config.publicationId) await checkRole(payload.publishStatus);
       const path = config.publicationId
         ? `/publications/${encodeURIComponent(config.publicationId)}/posts`
         : `/users/${encodeURIComponent(await me())}/posts`;
@@ -231,6 +266,20 @@ export function createMediumConnector(config: MediumConfig, http: { timeoutMs: n
     async findExisting() {
       // capabilities.lookup is false, so the worker never asks; a caller that does has a bug.
       throw new Error('Medium has no API to list or search posts, so an earlier create cannot be looked up (capabilities.lookup is false).');
+    },
+
+    async identity() {
+      const res = await client.request('GET', '/me');
+      if (res.status === 401) {
+        const { message } = mediumError(res);
+        throw new PlatformError('medium', 'permanent', `Medium rejected the integration token (401${message ? `: "${message}"` : ''}). Medium no longer issues new integration tokens, so a revoked one cannot be replaced.`, { status: 401 });
+      }
+      if (res.status !== 200) throw fail(res, 'idempotent', '/me');
+      const me = (parseJson(res) as { data?: { username?: string; name?: string } } | undefined)?.data;
+      if (!me || typeof me.username !== 'string') {
+        throw new PlatformError('medium', 'permanent', `Medium answered /me with something else than a user: ${ENV_BASE_URL} does not point to the API (https://api.medium.com/v1).`, { status: res.status });
+      }
+      return { account: `@${me.username}${me.name ? ` (${me.name})` : ''}` };
     },
   };
 }

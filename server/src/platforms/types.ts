@@ -2,6 +2,7 @@
  * The one interface every platform connector implements (devto.ts, hashnode.ts, medium.ts), and the
  * error type they throw. Errors are classified once, here in the connectors (DESIGN.md §5).
  */
+import { redactSecrets } from './redact';
 import type { Article } from '../content/types';
 import type { PlatformId } from '../config/schema';
 
@@ -23,6 +24,16 @@ export interface LookupKeys {
   title: string;
   canonicalUrl?: string;
   slug?: string;
+  /** Hash of the body we sent: with the title and the time, identifies our create when there is no canonical URL. */
+  bodyHash?: string;
+  /** When the create was sent (ISO): an article made long before it is not ours; reads may lag behind it. */
+  sentAt?: string;
+}
+
+/** What the worker knows about the remote copy when it asks for an update. */
+export interface UpdateContext {
+  /** Our own unpublish took the copy down (e.g. delisted it): list it again. */
+  relist?: boolean;
 }
 
 /** Per-entry options an editor can set (which platforms, draft mode, delay). */
@@ -56,11 +67,22 @@ export interface Connector<TPayload = unknown> {
   /** Pure: article → exactly what will be sent. Its hash decides whether an update is needed. */
   render(article: Article, options: EntryOptions): RenderResult<TPayload>;
   create(payload: TPayload): Promise<RemoteRef>;
-  update(remoteId: string, payload: TPayload): Promise<RemoteRef>;
+  update(remoteId: string, payload: TPayload, context?: UpdateContext): Promise<RemoteRef>;
   unpublish(remoteId: string): Promise<RemoteRef>;
   lookupKeys(payload: TPayload): LookupKeys;
   /** After an ambiguous create: the earlier create if it exists, null if it certainly does not. */
   findExisting(keys: LookupKeys): Promise<RemoteRef | null>;
+  /** "Test connection": who the credentials belong to, or a PlatformError saying in words what is wrong. */
+  identity(): Promise<Identity>;
+  /** The configured account's post at this URL (for an editor's confirm), null if it has none there. Absent: the platform cannot be asked. */
+  postByUrl?(url: string): Promise<RemoteRef | null>;
+}
+
+/** The account behind a connector's credentials, in words ("@alice (Alice)"). */
+export interface Identity {
+  account: string;
+  /** Anything else checked on the way (e.g. the Hashnode publication). */
+  details?: string;
 }
 
 /**
@@ -87,7 +109,8 @@ export class PlatformError extends Error {
     message: string,
     opts: { status?: number; retryAfterMs?: number; rateLimited?: boolean; remoteGone?: boolean } = {},
   ) {
-    super(message);
+    // Messages quote platform answers and reach lastError: credentials echoed back are cut out here.
+    super(redactSecrets(message));
     this.name = 'PlatformError';
     this.platform = platform;
     this.kind = kind;

@@ -4,8 +4,7 @@
  * hashing, image checks and the publication rows are done by a worker (planner/plan-job.ts), so the
  * web process pays one Redis write per publish and the platform queues stay as they were.
  */
-import Bull from 'bull';
-import { lockSettings, logQueueErrors, withTimeout, workerReady } from './bull-helpers';
+import { WorkerQueue, withTimeout, type WorkerQueueOptions } from './bull-helpers';
 
 export interface PlanJobData {
   uid: string;
@@ -16,13 +15,7 @@ export interface PlanJobData {
 
 export const PLAN_QUEUE_NAME = 'crosspost:plan';
 
-export interface PlanQueueOptions {
-  redisUrl: string;
-  prefix: string;
-  lockDurationMs: number;
-  stalledIntervalMs: number;
-  maxStalledCount: number;
-  keepFailed: number;
+export interface PlanQueueOptions extends WorkerQueueOptions {
   /** Give up on adding after this long (Redis down): the caller then plans in-process. */
   addTimeoutMs: number;
 }
@@ -36,26 +29,22 @@ interface Logger {
 const PLAN_ATTEMPTS = 4;
 const PLAN_BACKOFF_MS = 500;
 
-export class PlanQueue {
-  readonly queue: Bull.Queue<PlanJobData>;
-  private closing = false;
-
+export class PlanQueue extends WorkerQueue<PlanJobData> {
   constructor(
     private readonly opts: PlanQueueOptions,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.queue = new Bull<PlanJobData>(PLAN_QUEUE_NAME, opts.redisUrl, {
-      prefix: opts.prefix,
-      settings: lockSettings(opts),
-      defaultJobOptions: {
+    super(
+      PLAN_QUEUE_NAME,
+      opts,
+      {
         attempts: PLAN_ATTEMPTS,
         backoff: { type: 'exponential', delay: PLAN_BACKOFF_MS },
         // A finished plan is in the publication rows; nothing in Redis needs to remember it.
         removeOnComplete: true,
-        removeOnFail: opts.keepFailed,
       },
-    });
-    logQueueErrors(this.queue, PLAN_QUEUE_NAME, log);
+      log,
+    );
     this.queue.on('failed', (job, err) => {
       if (job.attemptsMade >= PLAN_ATTEMPTS) {
         this.log.error(
@@ -70,19 +59,5 @@ export class PlanQueue {
     // Redis known to be down: say so at once rather than after the timeout.
     if (this.queue.client.status !== 'ready') throw new Error(`Redis is not connected (${this.queue.client.status})`);
     await withTimeout(this.queue.add(data), this.opts.addTimeoutMs, `Redis did not accept the plan job within ${this.opts.addTimeoutMs} ms`);
-  }
-
-  /** Starts planning in this process. Resolves once the worker is really listening. */
-  async startWorker(concurrency: number, handler: (data: PlanJobData) => Promise<void>): Promise<void> {
-    this.queue.process(concurrency, (job) => handler(job.data)).catch((err: Error) => {
-      if (!this.closing) this.log.error(`crosspost: worker for ${PLAN_QUEUE_NAME} stopped: ${err?.message}`);
-    });
-    await workerReady(this.queue);
-  }
-
-  /** Lets running plans finish, then disconnects. */
-  async close(): Promise<void> {
-    this.closing = true;
-    await this.queue.close().catch(() => undefined);
   }
 }

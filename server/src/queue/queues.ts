@@ -36,35 +36,57 @@ export interface QueueLogger {
 
 const ADD_TIMEOUT_MS = 5000;
 
+type JobHandler = (platform: PlatformId, job: Bull.Job<JobData>) => Promise<void>;
+
 export class PlatformQueues {
   private readonly queues = new Map<PlatformId, Bull.Queue<JobData>>();
   private closing = false;
+  /** Set once this process runs jobs: queues opened later get a worker too. */
+  private worker: { concurrency: number; handler: JobHandler } | undefined;
 
   constructor(
     platforms: PlatformId[],
     private readonly opts: QueueOptions,
     private readonly log: QueueLogger,
   ) {
+    for (const p of platforms) this.open(p);
+  }
+
+  private open(p: PlatformId): Bull.Queue<JobData> {
+    const opts = this.opts;
+    const log = this.log;
+    const limiter = opts.limiters[p];
+    const queue = new Bull<JobData>(queueName(p), opts.redisUrl, {
+      prefix: opts.prefix,
+      ...(limiter ? { limiter: { max: limiter.max, duration: limiter.durationMs } } : {}),
+      settings: lockSettings(opts),
+      defaultJobOptions: {
+        // Retries are ours (the publication row keeps the budget), so Bull runs each job once.
+        attempts: 1,
+        removeOnComplete: opts.keepCompleted,
+        removeOnFail: opts.keepFailed,
+      },
+    });
+    logQueueErrors(queue, queueName(p), log);
+    queue.on('stalled', (job) => {
+      this.log.warn(
+        `crosspost: job ${job.id} on ${queueName(p)} stalled (its worker died or blocked longer than lockDuration); it runs again and first checks whether the platform call already happened.`,
+      );
+    });
+    this.queues.set(p, queue);
+    return queue;
+  }
+
+  /**
+   * Opens the queues of platforms switched on after startup (an admin entered credentials) and, in a
+   * worker process, starts processing them. Queues of platforms switched off stay open: jobs already
+   * in them still run and end in a state the editor sees.
+   */
+  async ensure(platforms: PlatformId[]): Promise<void> {
     for (const p of platforms) {
-      const limiter = opts.limiters[p];
-      const queue = new Bull<JobData>(queueName(p), opts.redisUrl, {
-        prefix: opts.prefix,
-        ...(limiter ? { limiter: { max: limiter.max, duration: limiter.durationMs } } : {}),
-        settings: lockSettings(opts),
-        defaultJobOptions: {
-          // Retries are ours (the publication row keeps the budget), so Bull runs each job once.
-          attempts: 1,
-          removeOnComplete: opts.keepCompleted,
-          removeOnFail: opts.keepFailed,
-        },
-      });
-      logQueueErrors(queue, queueName(p), log);
-      queue.on('stalled', (job) => {
-        this.log.warn(
-          `crosspost: job ${job.id} on ${queueName(p)} stalled (its worker died or blocked longer than lockDuration); it runs again and first checks whether the platform call already happened.`,
-        );
-      });
-      this.queues.set(p, queue);
+      if (this.queues.has(p) || this.closing) continue;
+      const queue = this.open(p);
+      if (this.worker) await this.startWorker(p, queue, this.worker.concurrency, this.worker.handler);
     }
   }
 
@@ -103,14 +125,17 @@ export class PlatformQueues {
   }
 
   /** Starts processing on every queue. Resolves once each worker is really listening. */
-  async startWorkers(concurrency: number, handler: (platform: PlatformId, job: Bull.Job<JobData>) => Promise<void>): Promise<void> {
-    for (const [platform, queue] of this.queues) {
-      // process() settles only when the queue closes: never await it.
-      queue.process(concurrency, (job) => handler(platform, job)).catch((err: Error) => {
-        if (!this.closing) this.log.error(`crosspost: worker for ${queueName(platform)} stopped: ${err?.message}`);
-      });
-      await workerReady(queue);
-    }
+  async startWorkers(concurrency: number, handler: JobHandler): Promise<void> {
+    this.worker = { concurrency, handler };
+    for (const [platform, queue] of this.queues) await this.startWorker(platform, queue, concurrency, handler);
+  }
+
+  private async startWorker(platform: PlatformId, queue: Bull.Queue<JobData>, concurrency: number, handler: JobHandler): Promise<void> {
+    // process() settles only when the queue closes: never await it.
+    queue.process(concurrency, (job) => handler(platform, job)).catch((err: Error) => {
+      if (!this.closing) this.log.error(`crosspost: worker for ${queueName(platform)} stopped: ${err?.message}`);
+    });
+    await workerReady(queue);
   }
 
   /** Lets running jobs finish (the platform call in flight completes), then disconnects. */

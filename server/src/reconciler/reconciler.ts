@@ -7,11 +7,12 @@
 import type { Runtime } from '../runtime';
 import { ACTIVE_STATUSES, type Publication } from '../store/publications';
 import { planMissedPublishes, watchingSince } from './missed-publishes';
+import { purgeOldDeliveries, requeueLostDeliveries } from '../notify/deliver';
 
 const PAGE = 500;
 
 export interface Reconciler {
-  runOnce(): Promise<{ requeued: number; recovered: number; missed: number }>;
+  runOnce(): Promise<{ requeued: number; recovered: number; missed: number; deliveries: number; purged: number }>;
   stop(): void;
 }
 
@@ -71,7 +72,7 @@ export function startReconciler(rt: Runtime): Reconciler {
   }
 
   async function runOnce() {
-    const totals = { requeued: 0, recovered: 0, missed: 0 };
+    const totals = { requeued: 0, recovered: 0, missed: 0, deliveries: 0, purged: 0 };
     await withLock(async () => {
       try {
         totals.missed = await planMissedPublishes(rt, await watchingSince(rt));
@@ -97,7 +98,15 @@ export function startReconciler(rt: Runtime): Reconciler {
         if (rows.length < PAGE) break;
         lastId = rows[rows.length - 1].id;
       }
+      // Webhook deliveries committed with a status change but whose job was lost (crash, Redis wipe).
+      try {
+        totals.deliveries = await requeueLostDeliveries(rt);
+        totals.purged = await purgeOldDeliveries(rt);
+      } catch (err) {
+        rt.log.warn(`crosspost: reconciler could not check webhook deliveries: ${(err as Error).message}`);
+      }
     });
+    if (totals.deliveries) rt.log.info(`crosspost: reconciler queued ${totals.deliveries} webhook deliveries again.`);
     if (totals.requeued || totals.recovered || totals.missed) {
       rt.log.info(
         `crosspost: reconciler planned ${totals.missed} missed publish(es), queued ${totals.requeued} publication(s) again and recovered ${totals.recovered} stuck one(s).`,

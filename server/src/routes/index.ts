@@ -1,21 +1,20 @@
 /**
  * Admin routes are served at /crosspost/... (admin JWT + RBAC action per route); content-API routes at
- * /api/crosspost/... (API tokens or users-permissions roles granted plugin::crosspost.publication.<action>).
+ * /api/crosspost/... (API tokens or users-permissions roles granted plugin::crosspost.<controller>.<action>).
+ * Each area declares its endpoints in its own file; this one serves them on both APIs.
  */
-import { ACTIONS } from '../permissions';
+import { publicationEndpoints } from './publications';
+import { apiEndpoints } from './api';
+import { webhookEndpoints } from './webhooks';
+import { monitoringEndpoints } from './monitoring';
+import { settingsEndpoints } from './settings';
+import { openapiEndpoints } from './openapi';
+import type { Endpoint } from './types';
+
+// bulk-retry is declared before /publications/:id/... would match it: api endpoints first.
+export const endpoints: Endpoint[] = [...apiEndpoints, ...publicationEndpoints, ...webhookEndpoints, ...monitoringEndpoints, ...settingsEndpoints, ...openapiEndpoints];
 
 const can = (action: string) => ({ policies: [{ name: 'admin::hasPermissions', config: { actions: [action] } }] });
-
-const endpoints = [
-  { method: 'GET', path: '/publications', handler: 'publication.find', action: ACTIONS.read },
-  { method: 'GET', path: '/publications/:id', handler: 'publication.findOne', action: ACTIONS.read },
-  { method: 'POST', path: '/publications/:id/retry', handler: 'publication.retry', action: ACTIONS.publish },
-  { method: 'POST', path: '/publications/:id/cancel', handler: 'publication.cancel', action: ACTIONS.publish },
-  { method: 'POST', path: '/publications/:id/confirm', handler: 'publication.confirm', action: ACTIONS.publish },
-  { method: 'POST', path: '/sync', handler: 'publication.sync', action: ACTIONS.publish },
-  { method: 'GET', path: '/entry-settings', handler: 'publication.getSettings', action: ACTIONS.read },
-  { method: 'PUT', path: '/entry-settings', handler: 'publication.setSettings', action: ACTIONS.publish },
-] as const;
 
 export default {
   admin: {
@@ -24,6 +23,6 @@ export default {
   },
   'content-api': {
     type: 'content-api',
-    routes: endpoints.map(({ method, path, handler }) => ({ method, path, handler, config: {} })),
+    routes: endpoints.filter((e) => !e.adminOnly).map(({ method, path, handler }) => ({ method, path, handler, config: {} })),
   },
 };

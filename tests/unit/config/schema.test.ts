@@ -73,4 +73,17 @@ describe('plugin config', () => {
     expect(msg).toMatch(/^Invalid crosspost plugin config/);
     expect(msg.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(2);
   });
+
+  test('webhooks, metrics and health: defaults, and config endpoints checked', () => {
+    const c = load({});
+    expect(c.webhooks).toMatchObject({ endpoints: [], timeoutMs: 15000, jitter: 0.2, allowPrivateNetworks: false, disableAfterMs: 72 * 3600000, retentionMs: 30 * 24 * 3600000 });
+    expect(c.webhooks.retrySchedule).toEqual([0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 50400000, 72000000, 86400000]);
+    expect(c.metrics).toMatchObject({ enabled: false, defaultMetrics: true });
+    expect(c.health).toEqual({ maxQueueAgeSeconds: 900, failingStreak: 5 });
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(load({ webhooks: { endpoints: [{ name: 'a', url: 'https://h.example.com/x', secret }] } }).webhooks.endpoints[0].events).toEqual(['crosspost.*']);
+    expect(() => load({ webhooks: { endpoints: [{ name: 'a', url: 'https://h.example.com/x', secret: 'hunter2' }] } })).toThrow(/"webhooks\.endpoints\.0\.secret" must be a Standard Webhooks secret/);
+    const twice = { name: 'a', url: 'https://h.example.com/x', secret };
+    expect(() => load({ webhooks: { endpoints: [twice, twice] } })).toThrow(/names must be unique/);
+  });
 });

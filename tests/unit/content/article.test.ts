@@ -57,14 +57,14 @@ describe('buildArticle', () => {
     });
   });
 
-  it('reads a Markdown (richtext) body, cleaning front matter and shortcodes', () => {
+  it('reads a Markdown (richtext) body, cleaning shortcodes; a leading --- block is content (issue 13 #15)', () => {
     const article = buildArticle(
       { title: 'Post', markdown: '---\ntitle: old\n---\n\n![a](/uploads/a.png)\n\n{{< note >}}\nHi\n{{< /note >}}\n' },
       { mapping: { title: 'title', body: 'markdown' }, attributes, publicUrl: 'https://blog.example' },
     );
-    expect(article.markdown).toBe('![a](https://blog.example/uploads/a.png)\n\n> **Note:** Hi\n');
+    expect(article.markdown).toBe('***\n\n## title: old\n\n![a](https://blog.example/uploads/a.png)\n\n> **Note:** Hi\n');
     expect(article.slug).toBe('post');
-    expect(article.warnings).toEqual(['Removed the front matter block at the top of the body (metadata of the source site).']);
+    expect(article.warnings).toEqual([]);
   });
 
   it('reads a declared HTML body', () => {

@@ -64,8 +64,15 @@ describe('stripFrontMatter', () => {
 });
 
 describe('parseMarkdown', () => {
-  it('removes front matter with a warning', () => {
+  it('issue 13 #15: keeps a body opening with a --- block as the content CommonMark makes of it (a rule, a heading)', () => {
     const { tree, warnings } = parseMarkdown('---\r\ntitle: "Hello"\r\ndate: 2024-01-01\r\n---\r\n\r\n# Hi\r\n');
+    // A two-line heading can only be printed setext; the body opens with `***`, never `---` (DEV front matter).
+    expect(printMarkdown(tree)).toBe('***\n\ntitle: "Hello"\ndate: 2024-01-01\n----------------\n\n# Hi\n');
+    expect(warnings).toEqual([]);
+  });
+
+  it('removes front matter with a warning when asked to (frontMatter: true)', () => {
+    const { tree, warnings } = parseMarkdown('---\ntitle: "Hello"\n---\n\n# Hi\n', { frontMatter: true });
     expect(printMarkdown(tree)).toBe('# Hi\n');
     expect(warnings).toEqual(['Removed the front matter block at the top of the body (metadata of the source site).']);
   });

@@ -1,15 +1,33 @@
 import { devtoTags, hashnodeTags, markdownForPlatform, mediumTags, neutralizeFrontMatter } from '../../../server/src/content';
 
 describe('devtoTags', () => {
-  it('lower-cases and keeps letters and digits only', () => {
+  it('lower-cases and keeps letters and digits only, saying which tags change (issue 13 #12)', () => {
     expect(devtoTags(['github-actions', 'Node.js', 'C#', 'web dev', 'k8s'])).toEqual({
       value: ['githubactions', 'nodejs', 'c', 'webdev'],
-      warnings: ['DEV accepts at most 4 tags: "k8s" left out.'],
+      warnings: [
+        'DEV: tag "github-actions" is sent as "githubactions".',
+        'DEV: tag "Node.js" is sent as "nodejs".',
+        'DEV: tag "C#" is sent as "c".',
+        'DEV: tag "web dev" is sent as "webdev".',
+        'DEV accepts at most 4 tags: "k8s" left out.',
+      ],
     });
   });
 
-  it('keeps unicode letters and marks (DEV: [[:alnum:]])', () => {
-    expect(devtoTags(['Café', '日本語', 'हिंदी', 'Ελληνικά']).value).toEqual(['café', '日本語', 'हिंदी', 'ελληνικά']);
+  it('issue 13 #12: warns when two tags become one', () => {
+    expect(devtoTags(['C#', 'C++', 'TypeScript'])).toEqual({
+      value: ['c', 'typescript'],
+      warnings: ['DEV: tags "C#", "C++" all become "c", so they count as one tag.'],
+    });
+  });
+
+  it('issue 13 #7: folds Latin accents; leaves out other scripts with a warning naming the tag (safe side)', () => {
+    const { value, warnings } = devtoTags(['Café', '日本語', 'Программирование', 'हिंदी', 'Ελληνικά', 'rust']);
+    expect(value).toEqual(['cafe', 'rust']);
+    for (const t of ['日本語', 'Программирование', 'हिंदी', 'Ελληνικά']) {
+      expect(warnings).toContain(`DEV: tag "${t}" has letters DEV may refuse (only a-z and 0-9 are safe) and was left out.`);
+    }
+    expect(warnings).toContain('DEV: tag "Café" is sent as "cafe".');
   });
 
   it('keeps at most 4 tags and warns about the rest', () => {
@@ -31,7 +49,11 @@ describe('devtoTags', () => {
   it('drops empty tags and de-duplicates after normalisation', () => {
     expect(devtoTags(['++', 'GitHub Actions', 'github-actions', ''])).toEqual({
       value: ['githubactions'],
-      warnings: ['DEV: tag "++" has no letters or digits and was left out.', 'DEV: tag "" has no letters or digits and was left out.'],
+      warnings: [
+        'DEV: tag "++" has no letters or digits and was left out.',
+        'DEV: tag "" has no letters or digits and was left out.',
+        'DEV: tags "GitHub Actions", "github-actions" all become "githubactions", so they count as one tag.',
+      ],
     });
   });
 
@@ -74,7 +96,29 @@ describe('hashnodeTags', () => {
     const { value, warnings } = hashnodeTags(['Tag 0', ...names]);
     expect(value).toHaveLength(15);
     expect(value[0]).toEqual({ slug: 'tag-0', name: 'Tag 0' });
-    expect(warnings).toEqual(['Hashnode accepts at most 15 tags: "tag 15", "tag 16" left out.']);
+    expect(warnings).toEqual([
+      'Hashnode: tags "Tag 0", "tag 0" all become "tag-0", so they count as one tag.',
+      'Hashnode accepts at most 15 tags: "tag 15", "tag 16" left out.',
+    ]);
+  });
+
+  it('issue 13 #12: warns when two tags share one slug (C# and C++)', () => {
+    const { value, warnings } = hashnodeTags(['C#', 'C++']);
+    expect(value).toEqual([{ slug: 'c', name: 'C#' }]);
+    expect(warnings).toEqual(['Hashnode: tags "C#", "C++" all become "c", so they count as one tag.']);
+  });
+
+  it('issue 13 #7: non-Latin tags never get a non-ASCII slug; left out with a warning naming them', () => {
+    const { value, warnings } = hashnodeTags(['日本語', 'Программирование', 'Café', 'react-日本語']);
+    expect(value).toEqual([
+      { slug: 'cafe', name: 'Café' },
+      { slug: 'react', name: 'react-日本語' },
+    ]);
+    expect(warnings).toEqual([
+      'Hashnode: tag "日本語" has no Latin letters or digits for its address (slug) and was left out.',
+      'Hashnode: tag "Программирование" has no Latin letters or digits for its address (slug) and was left out.',
+      'Hashnode: tag "react-日本語" gets the address (slug) "react": its non-Latin letters cannot be kept.',
+    ]);
   });
 
   it('drops tags without letters or digits', () => {

@@ -50,7 +50,7 @@ describe('render', () => {
   test('DEV fields: normalized tags, canonical, cover, description; tables kept; no title heading', () => {
     const { payload: p, warnings, blocking } = dev.render(article({ tags: ['GitHub Actions', 'TypeScript'] }), {});
     expect(blocking).toEqual([]);
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual(['DEV: tag "GitHub Actions" is sent as "githubactions".']);
     expect(p).toEqual({
       article: {
         title: 'Shipping a GraphQL API',

@@ -28,7 +28,8 @@ const TIMEOUT_MS = 300;
 
 function connector(overrides: Partial<HashnodeConfig> = {}, timeoutMs = TIMEOUT_MS): Connector<HashnodePayload> {
   return createHashnodeConnector(
-    { token: HASHNODE_TEST_TOKEN, publicationId: HASHNODE_DEFAULT_PUBLICATION_ID, baseUrl: sim.url, mode: 'publish', ...overrides },
+    // Reads are waited for before lookups; tests shorten the wait (the simulator hides new posts for less).
+    { token: HASHNODE_TEST_TOKEN, publicationId: HASHNODE_DEFAULT_PUBLICATION_ID, baseUrl: sim.url, mode: 'publish', lookupDelayMs: 150, ...overrides },
     { timeoutMs },
   );
 }
@@ -161,7 +162,7 @@ describe('publish mode', () => {
     expect(post.contentMarkdown).toBe(payload.post.contentMarkdown);
   });
 
-  test('update = one updatePost on the same post: content changed, tags replaced, removed fields cleared, no new post', async () => {
+  test('update = one updatePost on the same post: content changed, tags replaced, no nulls, no isDelisted, no new post', async () => {
     const ref = await hn.create(hn.render(article(), {}).payload);
     sim.server.requests.splice(0);
 
@@ -169,14 +170,14 @@ describe('publish mode', () => {
     const updated = await hn.update(ref.remoteId, edited);
 
     expect(operations()).toEqual(['updatePost']);
-    expect(inputOf(0)).toMatchObject({ id: ref.remoteId, subtitle: null, coverImage: null, isDelisted: false });
+    // What null does to these fields is undocumented: a field the entry no longer has is not sent (issue 13 #14).
+    expect(Object.keys(inputOf(0)).sort()).toEqual(['contentMarkdown', 'id', 'originalArticleURL', 'slug', 'tags', 'title']);
     expect(updated).toEqual({ remoteId: ref.remoteId, remoteUrl: ref.remoteUrl, remoteState: 'published' });
     expect(sim.posts.size).toBe(1);
     const post = sim.posts.get(ref.remoteId)!;
     expect(post.contentMarkdown).toBe('Version two.\n');
     expect(post.tags.map((t) => t.slug)).toEqual(['rust']);
-    expect(post.subtitle).toBeNull();
-    expect(post.coverImage).toBeNull();
+    expect(post.subtitle).toBe('What we learned');
   });
 
   test('unpublish delists the post (the SDL has UpdatePostInput.isDelisted, no removePost) and says so; publishing again relists it', async () => {
@@ -189,12 +190,24 @@ describe('publish mode', () => {
     expect(operations()).toEqual(['updatePost']);
     expect(inputOf(0)).toEqual({ id: ref.remoteId, isDelisted: true });
     expect(sim.posts.get(ref.remoteId)!.isDelisted).toBe(true);
-    expect(hn.capabilities).toEqual({ update: true, unpublish: true, lookup: true, lookupDelayMs: 30000 });
+    expect(connector({ lookupDelayMs: undefined }).capabilities).toEqual({ update: true, unpublish: true, lookup: true, lookupDelayMs: 30000 });
 
-    const back = await hn.update(ref.remoteId, payload);
+    // The worker says the copy was taken down by our own unpublish: list it again.
+    const back = await hn.update(ref.remoteId, payload, { relist: true });
     expect(back.remoteState).toBe('published');
     expect(sim.posts.get(ref.remoteId)!.isDelisted).toBe(false);
     expect(sim.posts.size).toBe(1);
+  });
+
+  test('issue 13 #14: a post an editor delisted by hand on Hashnode stays delisted after an update', async () => {
+    const ref = await hn.create(hn.render(article(), {}).payload);
+    sim.posts.get(ref.remoteId)!.isDelisted = true; // by hand, on Hashnode
+    sim.server.requests.splice(0);
+    await hn.update(ref.remoteId, hn.render(article({ markdown: 'Edited.' }), {}).payload);
+    expect(inputOf(0)).not.toHaveProperty('isDelisted');
+    expect(inputOf(0)).not.toHaveProperty('subtitle', null);
+    expect(sim.posts.get(ref.remoteId)!.isDelisted).toBe(true);
+    expect(sim.posts.get(ref.remoteId)!.contentMarkdown).toBe('Edited.\n');
   });
 
   test('unpublishing a post that no longer exists is not an error', async () => {
@@ -204,10 +217,38 @@ describe('publish mode', () => {
 
   test('update of a post that no longer exists → permanent, explaining the post is gone', async () => {
     const err = await rejection(hn.update('65f0c0ffee00000000009999', hn.render(article(), {}).payload), 'permanent');
-    expect(err.message).toBe(
-      'The post 65f0c0ffee00000000009999 no longer exists on Hashnode, or this token can no longer see it, so it cannot be changed. It may have been deleted on Hashnode.',
-    );
+    expect(err.message).toBe('The post 65f0c0ffee00000000009999 no longer exists on Hashnode (it was deleted there), so it cannot be changed.');
+    expect(err.remoteGone).toBe(true);
     expect(sim.posts.size).toBe(0);
+  });
+
+  describe('issue 13 #4: NOT_FOUND for a post the token cannot see is not "deleted"', () => {
+    const OTHER_TOKEN = 'other-account-token';
+    const OTHER_USER = { id: '65f0c0ffee00000000000002', username: 'bob' };
+    /** A post of another account's publication, which our token cannot see. */
+    async function foreignPost(): Promise<string> {
+      sim.addUser(OTHER_TOKEN, OTHER_USER);
+      const pub = sim.addPublication({ ownerId: OTHER_USER.id });
+      const theirs = createHashnodeConnector({ token: OTHER_TOKEN, publicationId: pub.id, baseUrl: sim.url, mode: 'publish' }, { timeoutMs: TIMEOUT_MS });
+      const ref = await theirs.create(theirs.render(article(), {}).payload);
+      sim.server.requests.splice(0);
+      return ref.remoteId;
+    }
+
+    test('update: permanent, not remoteGone (no repost), and the editor is told the token cannot see it', async () => {
+      const id = await foreignPost();
+      const err = await rejection(hn.update(id, hn.render(article(), {}).payload), 'permanent');
+      expect(err.remoteGone).toBe(false);
+      expect(err.message).toMatch(/still exists on Hashnode .*this token cannot change it: it belongs to another account, or the token's account is no longer a member/);
+      expect(sim.posts.size).toBe(1);
+    });
+
+    test('unpublish: not reported as done while the post stays live', async () => {
+      const id = await foreignPost();
+      const err = await rejection(hn.unpublish(id), 'permanent');
+      expect(err.message).toMatch(/this token cannot change it/);
+      expect(sim.posts.get(id)!.isDelisted).toBe(false);
+    });
   });
 });
 
@@ -273,6 +314,33 @@ describe('draft mode', () => {
     expect(updated).toMatchObject({ remoteId: postId, remoteState: 'published' });
     expect(sim.posts.get(postId)!.contentMarkdown).toBe('After hand publish.\n');
     expect(sim.posts.size).toBe(1);
+  });
+
+  test('issue 13 #3: a draft published just now is hidden by stale reads; the update waits them out and finds the post', async () => {
+    sim.hideNewPostsMs = 400;
+    const c = connector({ lookupDelayMs: 600 });
+    const ref = await c.create(c.render(article(), { draft: true }).payload);
+    const draftId = ref.remoteId.slice('draft:'.length);
+    await fetch(sim.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: HASHNODE_TEST_TOKEN },
+      body: JSON.stringify({ query: 'mutation($id: ID!){ publishDraft(input:{draftId:$id}){ post { id } } }', variables: { id: draftId } }),
+    });
+    sim.server.requests.splice(0);
+
+    const updated = await c.update(ref.remoteId, c.render(article({ markdown: 'After hand publish.' }), { draft: true }).payload);
+    expect(operations()).toEqual(['updateDraft', 'publication', 'updatePost']);
+    expect(updated.remoteState).toBe('published');
+    expect(sim.posts.size).toBe(1);
+    expect(sim.drafts.size).toBe(1);
+  });
+
+  test('issue 13 #3: the simulator hides a new post from every read for hideNewPostsMs', async () => {
+    sim.hideNewPostsMs = 60_000;
+    const ref = await hn.create(hn.render(article(), {}).payload);
+    expect(await hn.findExisting(hn.lookupKeys(hn.render(article(), {}).payload))).toBeNull();
+    sim.advanceTime(60_000);
+    expect(await hn.findExisting(hn.lookupKeys(hn.render(article(), {}).payload))).toMatchObject({ remoteId: ref.remoteId });
   });
 
   test('unpublishing a draft makes no call (drafts are not public) and keeps it', async () => {

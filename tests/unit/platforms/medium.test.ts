@@ -9,6 +9,7 @@ import {
   MEDIUM_EDITOR_PUBLICATION_ID,
   MEDIUM_TEST_TOKEN,
   MEDIUM_WRITER_PUBLICATION_ID,
+  MEDIUM_OTHER_PUBLICATION_ID,
   type MediumSimulator,
 } from '../../simulators/medium';
 import { createMediumConnector, type MediumConfig, type MediumPayload } from '../../../server/src/platforms/medium';
@@ -125,20 +126,40 @@ describe('create', () => {
     expect([...sim.posts.values()][0].publishStatus).toBe('draft');
   });
 
-  test('a configured publication → POST /publications/{id}/posts, no /me', async () => {
+  test('a configured publication → role checked, then POST /publications/{id}/posts', async () => {
     const c = connector({ publicationId: MEDIUM_EDITOR_PUBLICATION_ID });
     const ref = await c.create(c.render(article(), {}).payload);
-    expect(calls()).toEqual([`POST /v1/publications/${MEDIUM_EDITOR_PUBLICATION_ID}/posts`]);
+    // The role is checked first (issue 13 #17): one read of the contributors, one of /me.
+    expect(calls()).toEqual([
+      `GET /v1/publications/${MEDIUM_EDITOR_PUBLICATION_ID}/contributors`,
+      'GET /v1/me',
+      `POST /v1/publications/${MEDIUM_EDITOR_PUBLICATION_ID}/posts`,
+    ]);
     expect(sim.posts.get(ref.remoteId)!.publicationId).toBe(MEDIUM_EDITOR_PUBLICATION_ID);
   });
 
-  test('a public post into a publication where the account is only a writer → 403 permanent with Medium\'s words', async () => {
+  test('issue 13 #17: a public post into a publication where the account is only a writer → permanent, said in words, nothing posted', async () => {
     const c = connector({ publicationId: MEDIUM_WRITER_PUBLICATION_ID });
     const err = await rejection(c.create(c.render(article(), {}).payload), 'permanent');
+    // Issue 13 #17: found through the contributors list before posting, and said in words (no 403 from a POST).
     expect(err.message).toBe(
-      `Medium refused the post (403): "Writers may only create draft posts in this publication.". Check that the account may publish into the Medium publication ${MEDIUM_WRITER_PUBLICATION_ID} (writers may only create drafts).`,
+      `The Medium account is a writer (not an editor) of the publication ${MEDIUM_WRITER_PUBLICATION_ID}: Medium lets writers submit drafts only, so it cannot publish "public" there. Ask for the editor role, or set Medium's publishStatus to "draft" and have an editor publish it.`,
     );
+    expect(calls().filter((c) => c.startsWith('POST'))).toEqual([]);
     expect(sim.posts.size).toBe(0);
+  });
+
+  test('issue 13 #17: a writer may still send a draft into the publication', async () => {
+    const c = connector({ publicationId: MEDIUM_WRITER_PUBLICATION_ID });
+    const ref = await c.create(c.render(article(), { draft: true }).payload);
+    expect(ref.remoteState).toBe('draft');
+  });
+
+  test('issue 13 #17: an account that is no contributor of the publication is told so before posting', async () => {
+    const c = connector({ publicationId: MEDIUM_OTHER_PUBLICATION_ID });
+    const err = await rejection(c.create(c.render(article(), {}).payload), 'permanent');
+    expect(err.message).toMatch(/is not a contributor of the publication c0ffee123456/);
+    expect(calls().filter((c) => c.startsWith('POST'))).toEqual([]);
   });
 });
 

@@ -177,3 +177,21 @@ test('many jobs on two connections, some running late: the calls never exceed a 
   expect(calls).toHaveLength(18);
   expect(maxInAnyWindow(calls, w.durationMs)).toBeLessThanOrEqual(3);
 });
+
+test('a call in flight counts from the latest it may arrive; once answered, from its answer', async () => {
+  const rw = new RateWindows(a, prefix);
+  const w = windowOf(1, 300);
+  const first = await rw.book(w, 'job-0');
+  expect(first.waitMs).toBe(0);
+  // In flight: it may still reach the platform a while from now, so the next slot is a window after that.
+  const whileInFlight = await rw.book(w, 'job-1');
+  expect(whileInFlight.slotAt - first.slotAt).toBeGreaterThanOrEqual(w.durationMs + 100);
+  await rw.release(whileInFlight.token);
+  await rw.done([first.token]);
+  const [sec, usec] = await a.time();
+  const answeredBy = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+  // Answered: it has arrived, so the next call may go one window after the answer (never sooner than a window after it was made).
+  const next = await rw.book(w, 'job-2');
+  expect(next.slotAt - first.slotAt).toBeGreaterThanOrEqual(w.durationMs);
+  expect(next.slotAt).toBeLessThanOrEqual(answeredBy + w.durationMs);
+});

@@ -257,9 +257,12 @@ describe('validation (422, messages verbatim)', () => {
     await expect422({ title: 'A', tags: ['a', 'b', 'c', 'd', 'e'] }, 'Tag list exceed the maximum of 4 tags');
     await expect422({ title: 'B', tags: ['github-actions'] }, 'Tag "github-actions" contains non-alphanumeric or prohibited unicode characters');
     await expect422({ title: 'C', tags: ['a'.repeat(31)] }, `Tag "${'a'.repeat(31)}" is too long (maximum is 30 characters)`);
-    const ok = await post({ title: 'D', body_markdown: 'x', tags: ['a'.repeat(30), 'Über'] });
+    const ok = await post({ title: 'D', body_markdown: 'x', tags: ['a'.repeat(30), 'Uber'] });
     expect(ok.status).toBe(201);
-    expect(ok.json.tags).toEqual(['a'.repeat(30), 'über']);
+    expect(ok.json.tags).toEqual(['a'.repeat(30), 'uber']);
+    // Letters outside ASCII: DEV's rule is undocumented ("prohibited unicode characters"); strict by default.
+    await expect422({ title: 'E', tags: ['über'] }, 'Tag "über" contains non-alphanumeric or prohibited unicode characters');
+    await expect422({ title: 'F', tags: ['日本語'] }, 'Tag "日本語" contains non-alphanumeric or prohibited unicode characters');
   });
 
   test('canonical url with spaces, and body markdown over 800 KB', async () => {
@@ -596,5 +599,19 @@ describe('request schema', () => {
     const res = await post({ title: 'Loose', body_markdown: 'x', published: 'yes' });
     expect(res.status).toBe(201);
     expect(res.json.published_at).toBeNull();
+  });
+});
+
+describe('GET /api/users/me (who a key belongs to: the settings page test connection)', () => {
+  test('the key\'s user; 401 for an unknown or missing key', async () => {
+    await start();
+    const me = await call('/users/me');
+    expect(me.status).toBe(200);
+    expect(me.json).toMatchObject({ type_of: 'user', id: 1, username: 'alice', name: 'Alice' });
+    expect((await call('/users/me', { key: OTHER_KEY })).json).toMatchObject({ username: 'bob' });
+    const bad = await call('/users/me', { key: 'nope' });
+    expect(bad.status).toBe(401);
+    expect(bad.json).toEqual({ error: 'unauthorized', status: 401 });
+    expect((await call('/users/me', { key: null })).status).toBe(401);
   });
 });
