@@ -35,6 +35,8 @@ export interface QueueLogger {
 }
 
 const ADD_TIMEOUT_MS = 5000;
+/** Bull runs prioritised jobs (lowest number first) before those added without one. */
+const WOKEN_PRIORITY = 1;
 
 type JobHandler = (platform: PlatformId, job: Bull.Job<JobData>) => Promise<void>;
 
@@ -100,11 +102,16 @@ export class PlatformQueues {
     return q;
   }
 
-  /** Adds the job for (publication, seq); a duplicate add while it exists is a no-op. */
+  /**
+   * Adds the job for (publication, seq); a duplicate add while it exists is a no-op. A delayed job (a booked
+   * rate-limit slot, a retry's wait) is added with a priority: when its time comes it goes ahead of the jobs
+   * that arrived meanwhile, instead of waiting behind all of them and missing its slot.
+   */
   async add(platform: PlatformId, publicationId: number, seq: number, delayMs = 0): Promise<void> {
     const jobId = jobIdOf(publicationId, seq);
+    const delay = Math.max(0, Math.round(delayMs));
     await withTimeout(
-      this.get(platform).add({ publicationId, seq }, { jobId, delay: Math.max(0, Math.round(delayMs)) }),
+      this.get(platform).add({ publicationId, seq }, { jobId, delay, ...(delay > 0 ? { priority: WOKEN_PRIORITY } : {}) }),
       ADD_TIMEOUT_MS,
       `Redis did not accept the job within ${ADD_TIMEOUT_MS} ms`,
     );
